@@ -1,0 +1,187 @@
+"""Writing and checking the audit log (审计日志).
+
+Every service that changes a business object calls `record` (or one of the helpers) inside
+its own transaction, so the entry commits or rolls back with the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from govmall.audit.models import Action, AuditChain, AuditEntry
+from govmall.core import context
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "seq", "created_at", "action", "actor_id", "actor_name", "org_id", "org_name",
+    "object_type", "object_id", "object_repr", "owner_org_id", "scope_path", "changes",
+    "message", "request_id", "client_ip", "source", "prev_hash",
+)  # fmt: skip
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.datetime,)):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (set, frozenset, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def entry_digest(values: dict) -> str:
+    """SHA-256 over the canonical JSON of an entry's hashed fields."""
+    payload = {}
+    for name in HASHED_FIELDS:
+        v = values[name]
+        if name == "created_at":
+            v = v.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        payload[name] = v
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _scope_of(obj) -> tuple[int | None, str]:
+    """An object may say which organization owns it and where it sits (for scoped reading)."""
+    fn = getattr(obj, "audit_scope", None)
+    if callable(fn):
+        return fn()
+    return None, ""
+
+
+def record(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    changes: dict | None = None,
+    message: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    owner_org_id: int | None = None,
+    scope_path: str = "",
+) -> AuditEntry:
+    """Append one entry to the chain. Runs in (or joins) a transaction that locks the head."""
+    ctx = context.current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+        scoped_org, scoped_path = _scope_of(obj)
+        owner_org_id = owner_org_id if owner_org_id is not None else scoped_org
+        scope_path = scope_path or scoped_path
+    values = {
+        "action": action,
+        "actor_id": ctx.actor.user_id,
+        "actor_name": ctx.actor.username,
+        "org_id": ctx.actor.org_id,
+        "org_name": ctx.actor.org_name,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr[:300],
+        "owner_org_id": owner_org_id,
+        "scope_path": scope_path,
+        "changes": _jsonable(changes or {}),
+        "message": message,
+        "request_id": ctx.request_id,
+        "client_ip": ctx.client_ip,
+        "source": ctx.source,
+    }
+    with transaction.atomic():
+        head = AuditChain.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChain.objects.create(pk=1)
+            head = AuditChain.objects.select_for_update().get(pk=1)
+        values["seq"] = head.last_seq + 1
+        values["created_at"] = timezone.now()
+        values["prev_hash"] = head.last_hash
+        values["hash"] = entry_digest(values)
+        entry = AuditEntry(**values)
+        entry.save(force_insert=True)
+        AuditChain.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
+    return entry
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The audited values of an object: concrete fields (foreign keys as ids)."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields if f.name not in ("password",)]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields that changed."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def log_create(obj: models.Model, *, fields: list[str] | None = None, message: str = "") -> AuditEntry:
+    after = snapshot(obj, fields)
+    return record(Action.CREATE, obj, changes={k: [None, v] for k, v in after.items()}, message=message)
+
+
+def log_update(obj: models.Model, before: dict, *, message: str = "") -> AuditEntry | None:
+    """Record an update given the snapshot taken before it; nothing when nothing changed."""
+    changes = diff(before, snapshot(obj, list(before)))
+    if not changes:
+        return None
+    return record(Action.UPDATE, obj, changes=changes, message=message)
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    problem: str = ""
+    broken_seq: int | None = None
+    broken_id: int | None = None
+
+
+def verify_chain(chunk_size: int = 5000) -> ChainReport:
+    """Recompute the chain; name the first entry that was altered, removed or reordered."""
+    expected_seq = 1
+    prev_hash = GENESIS
+    checked = 0
+    fields = [*HASHED_FIELDS, "hash", "id"]
+    for row in AuditEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size):
+        if row["seq"] != expected_seq:
+            return ChainReport(False, checked, f"序号 {expected_seq} 的记录缺失（下一条为 {row['seq']}）：记录被删除或重排", row["seq"], row["id"])
+        if row["prev_hash"] != prev_hash:
+            return ChainReport(False, checked, f"第 {row['seq']} 条记录的前序哈希不符：之前的记录被删除、修改或重排", row["seq"], row["id"])
+        if entry_digest(row) != row["hash"]:
+            return ChainReport(False, checked, f"第 {row['seq']} 条记录的内容与其哈希不符：记录被修改", row["seq"], row["id"])
+        prev_hash = row["hash"]
+        expected_seq += 1
+        checked += 1
+    head = AuditChain.objects.filter(pk=1).first()
+    last_seq = head.last_seq if head else 0
+    last_hash = head.last_hash if head else GENESIS
+    if last_seq != checked or last_hash != prev_hash:
+        return ChainReport(False, checked, f"链头记录为第 {last_seq} 条，实际只有 {checked} 条：末尾记录被删除或修改", last_seq, None)
+    return ChainReport(True, checked)
+
+
+def verify_and_store() -> ChainReport:
+    """Verify the chain and keep the result (shown to administrators)."""
+    from govmall.audit.models import ChainCheck
+
+    report = verify_chain()
+    ChainCheck.objects.create(ok=report.ok, entries=report.checked, problem=report.problem)
+    return report

@@ -1,0 +1,60 @@
+"""Explicit state machines: one table of allowed transitions per object and one function
+that performs a transition and writes its audit entry. Nothing else changes a status field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+
+from govmall.audit.models import Action
+from govmall.audit.services import record
+from govmall.core.errors import BusinessError
+
+
+class InvalidTransition(BusinessError):
+    def __init__(self, message: str):
+        super().__init__(message, field="status", code="state")
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    field: str
+    choices: type[models.TextChoices]
+    allowed: dict[str, frozenset[str]]
+
+    def can(self, current: str, to: str) -> bool:
+        return to in self.allowed.get(current, frozenset())
+
+    def label(self, value: str) -> str:
+        try:
+            return self.choices(value).label
+        except ValueError:
+            return value
+
+
+def transition(obj: models.Model, to: str, *, machine: StateMachine, reason: str = "", extra_fields: dict | None = None):
+    """Move `obj` to state `to`, re-reading its state under a row lock, and audit it.
+
+    `extra_fields` are set in the same save (e.g. a timestamp of the transition).
+    """
+    with transaction.atomic():
+        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+        current = getattr(locked, machine.field)
+        if not machine.can(current, to):
+            raise InvalidTransition(f"当前状态为「{machine.label(current)}」，不能变更为「{machine.label(to)}」")
+        setattr(obj, machine.field, to)
+        update = [machine.field]
+        for name, value in (extra_fields or {}).items():
+            setattr(obj, name, value)
+            update.append(name)
+        if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+            update.append("updated_at")
+        obj.save(update_fields=update)
+        record(
+            Action.TRANSITION,
+            obj,
+            changes={machine.field: [current, to], **{k: [None, v] for k, v in (extra_fields or {}).items()}},
+            message=reason,
+        )
+    return obj

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from govmall.portal.api import api
+from govmall.subsites.views import theme_css
+
+admin.site.site_header = "GovMall 平台管理"
+admin.site.site_title = "GovMall 平台管理"
+
+urlpatterns = [
+    # The admin signs in through the hardened sign-in (lockout, TOTP), never its own form.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("govmall.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("theme.css", theme_css, name="theme_css"),
+    path("", include("govmall.portal.urls")),
+]
