@@ -23,6 +23,13 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    # Transactional tests (threads, live server, worker process) flush every table when they
+    # end; serialized rollback puts back what the migrations loaded (regions, sub-sites,
+    # holidays) for the tests that follow.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
     # Browser tests need Debian's chromium (.ci/run installs it). On CI a missing browser is
     # a failure, not a skip.
     if chromium_path() or os.environ.get("CI"):

@@ -94,7 +94,12 @@ def otp_view(request):
     if request.method == "POST" and form.is_valid():
         allowed, data = device.verify_is_allowed()
         if not allowed:
-            error = "验证码错误次数过多，请稍后再试"
+            wait = 1
+            if data and data.get("locked_until"):
+                from django.utils import timezone
+
+                wait = max(1, int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
+            error = f"验证码输入过于频繁，请 {wait} 秒后再试"
         elif device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             request.session.cycle_key()
