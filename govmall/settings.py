@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "govmall.workdays",
     "govmall.subsites",
     "govmall.accounts",
+    "govmall.catalog",
+    "govmall.purchasers",
+    "govmall.products",
+    "govmall.plans",
+    "govmall.limits",
     "govmall.portal",
 ]
 
@@ -106,7 +111,7 @@ LOGIN_REDIRECT_URL = "portal:workspace"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "govmall.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "govmall.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -211,3 +216,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The catalog level annual caps count on (二级品目): 3 = e.g. A0201 信息化设备 (DOMAIN.md §1).
+CAP_CATEGORY_LEVEL = env_int("GOVMALL_CAP_CATEGORY_LEVEL", 3, minimum=2)

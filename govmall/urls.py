@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from govmall.portal.api import api
+from govmall.api import api
 from govmall.subsites.views import theme_css
 
 admin.site.site_header = "GovMall 平台管理"
@@ -15,5 +15,11 @@ urlpatterns = [
     path("accounts/", include("govmall.accounts.urls")),
     path("api/v1/", api.urls),
     path("theme.css", theme_css, name="theme_css"),
+    # Each app owns its own path prefixes (see the app's urls.py).
+    path("", include("govmall.catalog.urls")),
+    path("", include("govmall.purchasers.urls")),
+    path("", include("govmall.plans.urls")),
+    path("", include("govmall.limits.urls")),
+    path("", include("govmall.products.urls")),
     path("", include("govmall.portal.urls")),
 ]

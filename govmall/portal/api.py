@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
@@ -17,8 +17,8 @@ from govmall.audit.models import AuditEntry
 from govmall.regions.models import Region
 from govmall.workdays.services import add_working_days, day_info
 
-api = NinjaAPI(title="GovMall API", version="1", urls_namespace="api", docs_url="/docs")
 router = Router(auth=django_auth)
+public = Router(tags=["public"])
 
 
 class RegionOut(Schema):
@@ -96,7 +96,7 @@ def me(request):
     return request.user
 
 
-@api.get("/regions", response=list[RegionOut])
+@public.get("/regions", response=list[RegionOut])
 def regions(request, parent: str | None = None):
     qs = scoping.visible(request.user, Region).select_related("parent")
     if parent:
@@ -106,13 +106,13 @@ def regions(request, parent: str | None = None):
     return list(qs)
 
 
-@api.get("/workdays/{day}", response=WorkdayOut)
+@public.get("/workdays/{day}", response=WorkdayOut)
 def workday(request, day: dt.date):
     a = day_info(day)
     return {"date": a.date, "working": a.working, "known": a.known, "name": a.name}
 
 
-@api.get("/workdays/{day}/plus/{n}", response=DeadlineOut)
+@public.get("/workdays/{day}/plus/{n}", response=DeadlineOut)
 def deadline(request, day: dt.date, n: int):
     if not 0 <= n <= 365:
         from ninja.errors import HttpError
@@ -160,5 +160,3 @@ def audit(request, action: str | None = None, object_type: str | None = None):
 def audit_entry(request, entry_id: int):
     return get_object_or_404(scoping.visible(request.user, AuditEntry), pk=entry_id)
 
-
-api.add_router("/", router)

@@ -173,7 +173,17 @@ def load_demo(stdout=None) -> dict:
             if user.needs_two_factor:
                 TOTPDevice.objects.create(user=user, name="演示令牌", key=DEMO_TOTP_HEX, confirmed=True)
     say(f"demo data: {created['organizations']} organizations and {created['users']} users created\n")
+    # Each app above accounts loads its own demo data, in dependency order. Every loader is
+    # idempotent and prints one line.
+    for loader in app_demo_loaders():
+        with acting_as(Actor(username="demo-loader"), source="command"), transaction.atomic():
+            loader(say)
     return created
+
+
+def app_demo_loaders():
+    """Demo loaders of the apps above accounts, lowest layer first (add yours here)."""
+    return []
 
 
 def demo_logins_text() -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from govmall.accounts import scoping
 from govmall.accounts.models import Notification, Organization, OrgKind, Role, User
 from govmall.accounts.services import notification_mark_read
+from govmall.accounts.workspace import todos_for as workspace_todos
 from govmall.audit.models import Action, AuditEntry, ChainCheck
 from govmall.core.errors import BusinessError
 from govmall.portal.exports import xlsx_response
@@ -157,6 +158,7 @@ def workspace(request):
                     "url": reverse("portal:org_list") + f"?kind={kind}",
                 }
             )
+    todos.extend(workspace_todos(user))
     chain = ChainCheck.objects.first() if user.has_role(Role.PLATFORM_ADMIN) else None
     return render(request, "portal/workspace.html", {"todos": todos, "chain": chain, "org": user.organization})
 
@@ -284,6 +286,7 @@ def audit_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def subsite_style(request):
+    _require(request.user, {Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN})
     site = scoping.get_visible_or_404(request.user, Subsite, "change", pk=request.subsite.pk)
     form = SubsiteStyleForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():

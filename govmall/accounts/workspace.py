@@ -1,0 +1,23 @@
+"""Workspace to-dos (工作台待办): each app registers a provider in its AppConfig.ready; the
+workspace shows every item a provider returns for the signed-in person.
+
+A provider is `fn(user) -> list[dict]` with keys label, count, url and optional hint; it
+returns [] for roles it does not concern. Counts must go through accounts.scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_PROVIDERS: list[Callable] = []
+
+
+def register(provider: Callable) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def todos_for(user) -> list[dict]:
+    items: list[dict] = []
+    for provider in _PROVIDERS:
+        items.extend(provider(user))
+    return items

@@ -1,0 +1,20 @@
+"""The one JSON API (django-ninja, OpenAPI at /api/v1/docs): each app's router mounted here."""
+
+from ninja import NinjaAPI
+
+from govmall.catalog.api import router as catalog_router
+from govmall.limits.api import router as limits_router
+from govmall.plans.api import router as plans_router
+from govmall.portal.api import public as public_router
+from govmall.portal.api import router as portal_router
+from govmall.products.api import router as products_router
+from govmall.purchasers.api import router as purchasers_router
+
+api = NinjaAPI(title="GovMall API", version="1", urls_namespace="api", docs_url="/docs")
+api.add_router("/", public_router)
+api.add_router("/", portal_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/purchasers", purchasers_router)
+api.add_router("/plans", plans_router)
+api.add_router("/limits", limits_router)
+api.add_router("/products", products_router)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LimitsConfig(AppConfig):
+    name = "govmall.limits"
+    label = "limits"
+    verbose_name = "限额标准"
