@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
 from django.test import Client
 
 from govmall.testing import make_cast
@@ -16,6 +17,28 @@ def client():
 @pytest.fixture
 def cast(db):
     return make_cast()
+
+
+@pytest.fixture
+def page():
+    """A fresh Chromium per test, closed before the database is reset.
+
+    Playwright's sync API keeps an event loop running in this thread while it is open, and
+    Django then hands out a different database connection; the transactional teardown (flush
+    and serialized rollback) must run after Playwright has stopped, so the browser is never
+    shared across tests."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path() or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        pg = ctx.new_page()
+        pg.set_default_timeout(10000)
+        yield pg
+        ctx.close()
+        browser.close()
 
 
 def chromium_path() -> str | None:

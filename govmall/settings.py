@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs from its bundled static files (no CDN, no inline script)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the middleware that can answer early (static files, unknown host, unknown
+    # sub-site), so those answers carry the framing and CSP headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "govmall.core.middleware.RequestContextMiddleware",
     "govmall.subsites.middleware.SubsiteMiddleware",
@@ -74,14 +79,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "govmall.accounts.middleware.SessionPolicyMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govmall.urls"
 WSGI_APPLICATION = "govmall.wsgi.application"
-handler400 = "govmall.core.views.bad_request"
 
 TEMPLATES = [
     {

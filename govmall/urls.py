@@ -5,6 +5,9 @@ from django.views.generic import RedirectView
 from govmall.api import api
 from govmall.subsites.views import theme_css
 
+# Django reads error handlers from the root URLconf (a handler400 in settings is ignored).
+handler400 = "govmall.core.views.bad_request"
+
 admin.site.site_header = "GovMall 平台管理"
 admin.site.site_title = "GovMall 平台管理"
 

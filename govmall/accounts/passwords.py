@@ -1,5 +1,6 @@
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 CLASSES = [
@@ -29,3 +30,11 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须包含大写字母、小写字母、数字、特殊字符中的至少 {self.min_classes} 类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its refusal in Chinese: Django 5.2 reworded the message and
+    its zh-Hans catalogue has no translation for the new wording, so it showed in English."""
+
+    def get_error_message(self):
+        return f"密码长度太短。密码必须包含至少 {self.min_length} 个字符。"

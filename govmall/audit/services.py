@@ -108,7 +108,9 @@ def record(
     with transaction.atomic():
         head = AuditChain.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditChain.objects.create(pk=1)
+            # The first appends race to create the head: one insert wins, the others wait for
+            # it and then lock the row it made (a plain create fails them on PostgreSQL).
+            AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
             head = AuditChain.objects.select_for_update().get(pk=1)
         values["seq"] = head.last_seq + 1
         values["created_at"] = timezone.now()

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.template.response import TemplateResponse
 
@@ -11,7 +10,7 @@ def bad_request(request, exception=None):
     response = TemplateResponse(
         request,
         "400.html",
-        {"host": host, "allowed": ", ".join(settings.ALLOWED_HOSTS)},
+        {"host": host},
         status=400,
     )
     response.render()

@@ -91,6 +91,14 @@ class DeadlineOut(Schema):
     unknown_years: list[int]
 
 
+def _staff_only(request):
+    """Users and the audit log are back-office data: other roles are refused, as on the pages."""
+    if not scoping.can_use(request.user, scoping.STAFF_ROLES):
+        from ninja.errors import HttpError
+
+        raise HttpError(403, "您的角色不能使用此功能")
+
+
 @router.get("/me", response=UserOut)
 def me(request):
     return request.user
@@ -137,17 +145,20 @@ def organization(request, org_id: int):
 @router.get("/users", response=list[UserOut])
 @paginate
 def users(request):
+    _staff_only(request)
     return scoping.visible(request.user, User).prefetch_related("roles").order_by("id")
 
 
 @router.get("/users/{user_id}", response=UserOut)
 def user(request, user_id: int):
+    _staff_only(request)
     return get_object_or_404(scoping.visible(request.user, User), pk=user_id)
 
 
 @router.get("/audit", response=list[AuditOut])
 @paginate
 def audit(request, action: str | None = None, object_type: str | None = None):
+    _staff_only(request)
     qs = scoping.visible(request.user, AuditEntry).order_by("-seq")
     if action:
         qs = qs.filter(action=action)
@@ -158,5 +169,6 @@ def audit(request, action: str | None = None, object_type: str | None = None):
 
 @router.get("/audit/{entry_id}", response=AuditOut)
 def audit_entry(request, entry_id: int):
+    _staff_only(request)
     return get_object_or_404(scoping.visible(request.user, AuditEntry), pk=entry_id)
 

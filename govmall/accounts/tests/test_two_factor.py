@@ -25,11 +25,8 @@ TWO_FACTOR_PEOPLE = ["operator", "supervisor_city", "admin"]
 ONE_FACTOR_PEOPLE = ["purchaser", "approver", "supplier"]
 
 
-def password_step(client, user, next_url=""):
-    data = {"username": user.username, "password": PASSWORD}
-    if next_url:
-        data["next"] = next_url
-    return csrf_post(client, LOGIN, data)
+def password_step(client, user):
+    return csrf_post(client, LOGIN, {"username": user.username, "password": PASSWORD})
 
 
 def code_for(device: TOTPDevice, offset_steps: int = 0) -> str:
@@ -136,9 +133,14 @@ def test_right_code_after_a_wrong_one_works_once_the_throttle_has_passed(client,
     password_step(client, user)
     csrf_post(client, OTP, {"token": invalid_code(user)})
 
+    device = TOTPDevice.objects.get(user=user)
+    assert device.throttling_failure_count == 1
+    # As if three wrong codes were just typed: django-otp then waits 4 s (1, 2, 4, ...).
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_count=3, throttling_failure_timestamp=timezone.now())
+
     too_soon = csrf_post(client, OTP, {"token": current_totp(user)})
     assert too_soon.status_code == 200
-    assert "验证码错误次数过多，请稍后再试" in too_soon.content.decode()
+    assert re.search(r"验证码输入过于频繁，请 [1-4] 秒后再试", too_soon.content.decode())
     assert not is_verified(client)
 
     unthrottle(user)
@@ -263,3 +265,22 @@ def test_user_with_a_device_cannot_enrol_another(client, cast):
     assert response.status_code == 302
     assert response["Location"] == OTP
     assert TOTPDevice.objects.filter(user=cast.operator).count() == 1
+
+
+def test_password_cannot_be_changed_with_the_password_alone(client, cast):
+    user = cast.operator
+    password_step(client, user)
+    assert client.get("/accounts/password/")["Location"] == "/accounts/otp/?next=/accounts/password/"
+
+    response = csrf_post(
+        client,
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Hijack#Pass2027", "new_password2": "Hijack#Pass2027"},
+        form_url=LOGIN,
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/otp/?next=/accounts/password/"
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert not AuditEntry.objects.filter(action="password_changed").exists()

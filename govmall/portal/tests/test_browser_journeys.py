@@ -1,10 +1,9 @@
 """Journeys through the UI in headless Chromium (Debian's /usr/bin/chromium via Playwright)."""
 
-import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from govmall.accounts.models import Role
 from govmall.audit.models import AuditEntry
@@ -13,31 +12,6 @@ from govmall.testing import PASSWORD, current_totp, make_user
 from govmall.workdays.models import HolidayYear
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself are still synchronous and safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from conftest import chromium_path
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=chromium_path() or "/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    pg = ctx.new_page()
-    pg.set_default_timeout(10000)
-    yield pg
-    ctx.close()
 
 
 def sign_in(page, base, username, password=PASSWORD):

@@ -80,14 +80,7 @@ USERS_HTML = {  # /workspace/users/
     "admin": {"purchaser", "approver", "purchaser_town", "supplier", "operator", "supervisor_city", "supervisor_district", "admin", "wd", "hct", "jn", "jnw"},
 }
 
-USERS_API = {  # /api/v1/users — the API answers an empty list (not 403) to roles without reach
-    **USERS_HTML,
-    ANON: 401,
-    "purchaser": set(),
-    "approver": set(),
-    "purchaser_town": set(),
-    "supplier": set(),
-}
+USERS_API = {**USERS_HTML, ANON: 401}  # /api/v1/users — refused to the same roles as the page
 
 AUDIT_HTML = {  # /workspace/audit/
     ANON: LOGIN,
@@ -103,7 +96,7 @@ AUDIT_HTML = {  # /workspace/audit/
     "admin": {"P", "T", "S", "O", "SC", "SD", "A", "WD", "HCT", "JN", "JNW", "SYS", "own_login"},
 }
 
-AUDIT_API = {**AUDIT_HTML, ANON: 401, "purchaser": set(), "approver": set(), "purchaser_town": set(), "supplier": set()}
+AUDIT_API = {**AUDIT_HTML, ANON: 401}
 
 NOTIFICATIONS = {ANON: LOGIN, **{role: {role} for role in ROLES[1:]}}  # each person: their own only
 
@@ -156,7 +149,7 @@ class World:
         if pk in labels:
             return labels[pk]
         entry = AuditEntry.objects.get(pk=pk)
-        if viewer is not None and entry.action == Action.LOGIN and entry.actor_id == viewer.pk:
+        if viewer is not None and (entry.action, entry.object_type, entry.object_id) == (Action.LOGIN, "accounts.user", str(viewer.pk)):
             return "own_login"
         return f"unexpected #{entry.seq} {entry.action} {entry.object_repr}"
 
@@ -324,7 +317,8 @@ def test_api_user_detail_is_found_in_scope_and_404_outside_it(client, world, rol
 def _entries_with_own_login(world, role):
     entries = dict(world.entries)
     if role != ANON:
-        entries["own_login"] = AuditEntry.objects.get(action=Action.LOGIN, actor_id=getattr(world.cast, role).pk)
+        me = getattr(world.cast, role)
+        entries["own_login"] = AuditEntry.objects.get(action=Action.LOGIN, object_type="accounts.user", object_id=str(me.pk))
     return entries
 
 
