@@ -20,14 +20,14 @@ def cast(db):
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     """A fresh Chromium per test, closed before the database is reset.
 
     Playwright's sync API keeps an event loop running in this thread while it is open, and
     Django then hands out a different database connection; the transactional teardown (flush
     and serialized rollback) must run after Playwright has stopped, so the browser is never
     shared across tests."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # this test only; never leaks into subprocesses
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium_path() or "/usr/bin/chromium",

@@ -46,7 +46,7 @@ class SessionPolicyMiddleware:
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"code": "unauthenticated", "message": reason}, status=401)
             messages.info(request, reason)
-            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()}, safe='/')}")
         if now - last_seen >= 30 or "last_seen" not in session:
             session["last_seen"] = now
         context.set_actor(actor_of(user))
@@ -55,7 +55,7 @@ class SessionPolicyMiddleware:
         if user.needs_two_factor and not user.is_verified() and not path.startswith(TWO_FACTOR_OPEN_PREFIXES):
             if path.startswith("/api/"):
                 return JsonResponse({"code": "forbidden", "message": "需要先完成双因素认证"}, status=403)
-            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()}, safe='/')}")
         if not path.startswith(OPEN_PREFIXES):
             if password_expired(user, settings.PASSWORD_MAX_AGE_DAYS):
                 if path.startswith("/api/"):

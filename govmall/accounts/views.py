@@ -51,7 +51,7 @@ def login_view(request):
             target = "accounts:otp" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "accounts:otp_enroll"
             from django.urls import reverse
 
-            return redirect(f"{reverse(target)}?{urlencode({'next': _next_url(request)})}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': _next_url(request)}, safe='/')}")
         return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 

@@ -70,4 +70,5 @@ def test_csrf_refusal_page_is_in_chinese(client, db):
     client.get("/accounts/login/")
     response = client.post("/accounts/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
-    assert "CSRF验证失败" in response.content.decode()
+    body = response.content.decode()
+    assert "页面已过期，请刷新后重试" in body and "<style" not in body
