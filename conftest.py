@@ -39,6 +39,11 @@ def page(monkeypatch):
         yield pg
         ctx.close()
         browser.close()
+        # Close the connection Django opened while the event loop was running, or PostgreSQL
+        # refuses to drop the test database at the end ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 def chromium_path() -> str | None:
