@@ -69,10 +69,18 @@ class MallCatalogVersion(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="复制自", help_text="新建草稿时复制的已发布版本"
+    )
 
     class Meta:
         ordering = ["subsite", "-number"]
-        constraints = [models.UniqueConstraint(fields=["subsite", "number"], name="uniq_mall_catalog_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["subsite", "number"], name="uniq_mall_catalog_version"),
+            # One draft being edited and one version in force per sub-site, also under races.
+            models.UniqueConstraint(fields=["subsite"], condition=models.Q(status="draft"), name="one_mall_catalog_draft_per_subsite"),
+            models.UniqueConstraint(fields=["subsite"], condition=models.Q(status="published"), name="one_published_mall_catalog_per_subsite"),
+        ]
         verbose_name = "商城品目目录版本"
         verbose_name_plural = "商城品目目录版本"
 
@@ -81,6 +89,13 @@ class MallCatalogVersion(models.Model):
 
     def audit_scope(self):
         return None, self.subsite.region.path
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MallCatalogStatus.DRAFT
+
+    def status_badge(self) -> str:
+        return {MallCatalogStatus.DRAFT: "warn", MallCatalogStatus.PUBLISHED: "ok"}.get(self.status, "neutral")
 
 
 class MallItem(models.Model):
@@ -108,3 +123,38 @@ class MallItem(models.Model):
         import re
 
         return [a for a in re.split(r"[、,，;；\s]+", self.aliases) if a]
+
+    def audit_scope(self):
+        return None, self.version.subsite.region.path
+
+
+class PublishedVersionManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(status=MallCatalogStatus.PUBLISHED)
+
+
+class PublishedItemManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(version__status=MallCatalogStatus.PUBLISHED)
+
+
+class PublishedMallCatalogVersion(MallCatalogVersion):
+    """The mall catalog versions in force, as the public reads them (scoped `public`)."""
+
+    objects = PublishedVersionManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "已发布的商城品目目录"
+        verbose_name_plural = "已发布的商城品目目录"
+
+
+class PublishedMallItem(MallItem):
+    """Items of the mall catalog versions in force, as the public reads them (scoped `public`)."""
+
+    objects = PublishedItemManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "已发布的商城品目"
+        verbose_name_plural = "已发布的商城品目"

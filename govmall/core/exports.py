@@ -1,4 +1,5 @@
-"""Lists a person works from export to Excel (XLSX) with the same filter as on screen."""
+"""Lists a person works from export to Excel (XLSX) with the same filter as on screen; shared
+by every app (it sits in core so any layer may use it)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 MAX_ROWS = 50000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(filename: str, headers: list[str], rows) -> HttpResponse:
+def xlsx_bytes(headers: list[str], rows, sheet: str = "数据") -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("数据")
+    ws = wb.create_sheet(sheet)
     for i, h in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, len(h) * 2 + 4)
     ws.append(headers)
@@ -24,6 +26,10 @@ def xlsx_response(filename: str, headers: list[str], rows) -> HttpResponse:
         ws.append(["" if v is None else v for v in row])
     buf = BytesIO()
     wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return buf.getvalue()
+
+
+def xlsx_response(filename: str, headers: list[str], rows) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(headers, rows), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -183,7 +183,12 @@ def load_demo(stdout=None) -> dict:
 
 def app_demo_loaders():
     """Demo loaders of the apps above accounts, lowest layer first (add yours here)."""
-    return []
+    from govmall.catalog import demo as catalog_demo
+    from govmall.limits import demo as limits_demo  # purchasers, plans and limits, in that order
+
+    from govmall.products import demo as products_demo
+
+    return [catalog_demo.load, products_demo.load, limits_demo.load]
 
 
 def demo_logins_text() -> str:
