@@ -2,7 +2,7 @@ import os
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from django.test import Client
 
 from govmall.testing import make_cast
@@ -35,7 +35,9 @@ def page(monkeypatch):
         )
         ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         pg = ctx.new_page()
-        pg.set_default_timeout(10000)
+        # Generous waits: CI machines have two cores shared by parallel test workers.
+        pg.set_default_timeout(20000)
+        expect.set_options(timeout=15000)
         yield pg
         ctx.close()
         browser.close()

@@ -1,11 +1,9 @@
 """Storefront and review journeys in headless Chromium (Debian's /usr/bin/chromium)."""
 
-import os
 import re
 
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from govmall.accounts.models import Role
 from govmall.products.models import Listing
@@ -14,61 +12,6 @@ from govmall.testing import PASSWORD, current_totp, make_user
 from .conftest import LAPTOP_SPECS, make_listing, make_mall, supplier_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself are synchronous and safe. Put the variable back afterwards: later tests (the
-    # deploy check) must not inherit it.
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from conftest import chromium_path
-
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=chromium_path() or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            yield b
-            b.close()
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
-
-
-_MAIN_CONNECTION = connections["default"]  # taken at import, before Playwright's event loop runs
-
-
-@pytest.fixture(autouse=True)
-def _migration_data():
-    """Workaround for a test-infrastructure gap: with Playwright's event loop running in this
-    thread, Django hands the test a different connection object than the one the session's
-    database setup stored the serialized migration data on, so TransactionTestCase's
-    serialized rollback silently skips the restore after the first flush. Copy the data over
-    (and restore now when this test already started without it)."""
-    from django.db import connection
-
-    from govmall.subsites.models import Subsite
-
-    contents = getattr(_MAIN_CONNECTION, "_test_serialized_contents", None)
-    if contents and not getattr(connection, "_test_serialized_contents", None):
-        connection._test_serialized_contents = contents
-        if not Subsite.objects.exists():
-            connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    pg = ctx.new_page()
-    pg.set_default_timeout(10000)
-    yield pg
-    # Let the live server finish whatever the page asked for before the database is flushed
-    # and restored for the next test.
-    pg.goto("about:blank")
-    pg.wait_for_timeout(500)
-    ctx.close()
 
 
 @pytest.fixture
