@@ -23,18 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmall.settings")
 import django  # noqa: E402
 
 
-def fresh_postgres_database():
-    """The benchmark needs an empty database: drop and create the one DATABASE_URL names."""
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    admin = psycopg.connect(
-        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"], dbname="postgres", autocommit=True
-    )
-    admin.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
-    admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    admin.close()
+from benchsetup import fresh_postgres_database  # noqa: E402
 
 
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):

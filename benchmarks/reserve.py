@@ -46,17 +46,7 @@ PLAN_AMOUNT = Decimal("1000000.00")  # 100,000 reservations of 10 元: never the
 MAX_OPS_PER_WORKER = 20000
 
 
-def fresh_postgres_database():
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    admin = psycopg.connect(
-        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"], dbname="postgres", autocommit=True
-    )
-    admin.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
-    admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    admin.close()
+from benchsetup import fresh_postgres_database  # noqa: E402
 
 
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
