@@ -151,8 +151,11 @@ def clear() -> None:
 
 
 def optimize() -> None:
+    """Fresh planner statistics for the index and the listings it joins back to (stale ones
+    after a bulk load make the planner scan a low-selectivity index)."""
     with connection.cursor() as cur:
         cur.execute("ANALYZE products_searchdoc")
+        cur.execute("ANALYZE products_listing")
 
 
 def maintain() -> None:
@@ -187,11 +190,13 @@ def ordered(q, order: str, offset: int, limit: int) -> list[int]:
     """A page of matches in a plain order. Each tier is asked separately (so its partial GIN
     index is used) for its first offset + limit rows; the tiers' lists are merged here."""
     where, params = _filter_sql(q)
+    # "+ 0": sort the (bucket-narrowed) matches rather than walk the price/sales b-tree and
+    # test every row against the tsquery, which the planner may otherwise prefer.
     sort = {
         "static": "static_rank DESC, listing_id",
-        "price": "price, static_rank DESC, listing_id",
-        "-price": "price DESC, static_rank DESC, listing_id",
-        "-sales": "sales_count DESC, static_rank DESC, listing_id",
+        "price": "price + 0, static_rank DESC, listing_id",
+        "-price": "price + 0 DESC, static_rank DESC, listing_id",
+        "-sales": "sales_count + 0 DESC, static_rank DESC, listing_id",
     }[order]
     key = {
         "static": lambda r: (-r[3], r[0]),
