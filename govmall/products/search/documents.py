@@ -77,6 +77,8 @@ class Doc:
 
 
 def price_bucket(price) -> int:
+    """A coarse logarithmic price band for the index's sort tokens. Only the band number is
+    stored; no amount is computed or kept from the float."""
     p = float(price)
     if p < 1:
         return 0
