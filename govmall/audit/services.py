@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils import timezone
 
+from govmall.audit import chain_sql
 from govmall.audit.models import Action, AuditChain, AuditEntry
 from govmall.core import context
 
@@ -105,20 +106,22 @@ def record(
         "client_ip": ctx.client_ip,
         "source": ctx.source,
     }
-    with transaction.atomic():
-        head = AuditChain.objects.select_for_update().filter(pk=1).first()
+    # savepoint=False: an entry belongs to the caller's transaction and fails with it; a
+    # savepoint would cost two round trips on every audited write.
+    with transaction.atomic(savepoint=False):
+        head = chain_sql.lock_head()
         if head is None:
             # The first appends race to create the head: one insert wins, the others wait for
             # it and then lock the row it made (a plain create fails them on PostgreSQL).
             AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
-            head = AuditChain.objects.select_for_update().get(pk=1)
-        values["seq"] = head.last_seq + 1
+            head = chain_sql.lock_head()
+        values["seq"] = head[0] + 1
         values["created_at"] = timezone.now()
-        values["prev_hash"] = head.last_hash
+        values["prev_hash"] = head[1]
         values["hash"] = entry_digest(values)
-        entry = AuditEntry(**values)
-        entry.save(force_insert=True)
-        AuditChain.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
+        entry = AuditEntry(id=chain_sql.append(values), **values)
+        entry._state.adding = False
+        entry._state.db = "default"
     return entry
 
 
