@@ -35,6 +35,8 @@ def page(monkeypatch):
         )
         ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         pg = ctx.new_page()
+        # Irreversible actions ask "确定…？" (forms with data-confirm); a user says yes.
+        pg.on("dialog", lambda d: d.accept())
         # Generous waits: CI machines have two cores shared by parallel test workers.
         pg.set_default_timeout(20000)
         expect.set_options(timeout=15000)
@@ -50,6 +52,24 @@ def page(monkeypatch):
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+@pytest.fixture(autouse=True)
+def _empty_fts_index(request, django_db_blocker):
+    """A transactional test ends with Django's flush, which empties every model table but not
+    SQLite's FTS5 search table (not a model); its stale rows would match the next test's
+    search documents, whose keys restart from the same ranks. Empty it before such a test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        from django.db import connection
+
+        from govmall.products.search import sqlite as fts
+
+        with django_db_blocker.unblock():
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cur:
+                    cur.execute(f"DELETE FROM {fts.TABLE}")
+    yield
 
 
 def pytest_collection_modifyitems(config, items):

@@ -137,3 +137,16 @@ def make_cast() -> Cast:
         supervisor_district=make_user(Role.FINANCE_SUPERVISOR, region_code="371002", username="c_sup_hc"),
         admin=make_user(Role.PLATFORM_ADMIN, region_code="370000", username="c_admin"),
     )
+
+
+def browser_sign_in(page, base: str, user: User, password: str = PASSWORD) -> None:
+    """Sign `user` in through the real sign-in form (and the TOTP step for 2FA roles) in a
+    Playwright page, leaving any earlier session first."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    if user.needs_two_factor:
+        page.get_by_label("动态验证码").fill(current_totp(user))
+        page.get_by_role("button", name="验证").click()

@@ -24,5 +24,8 @@ urlpatterns = [
     path("", include("govmall.plans.urls")),
     path("", include("govmall.limits.urls")),
     path("", include("govmall.products.urls")),
+    path("", include("govmall.training.urls")),
+    path("", include("govmall.disclosure.urls")),
+    path("", include("govmall.suppliers.urls")),
     path("", include("govmall.portal.urls")),
 ]

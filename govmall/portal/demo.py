@@ -187,8 +187,10 @@ def app_demo_loaders():
     from govmall.limits import demo as limits_demo  # purchasers, plans and limits, in that order
 
     from govmall.products import demo as products_demo
+    from govmall.training import demo as training_demo
+    from govmall.suppliers import demo as suppliers_demo  # onboarding of the demo suppliers (after training, before products)
 
-    return [catalog_demo.load, products_demo.load, limits_demo.load]
+    return [catalog_demo.load, training_demo.load, suppliers_demo.load, products_demo.load, limits_demo.load]
 
 
 def demo_logins_text() -> str:

@@ -13,6 +13,11 @@ class ProductsConfig(AppConfig):
         from govmall.products import scoping  # noqa: F401  (registers the scope rules)
         from govmall.products.workspace import todos
         from govmall.subsites import features
+        from govmall.products.services import listings_sync_supplier_hold
+        from govmall.suppliers import events as supplier_events
+
+        # A suspension, removal, exit or expired certificate withdraws listings; lifting restores.
+        supplier_events.register_on_supplier_changed(listings_sync_supplier_hold)
 
         features.register("storefront", "商城商品搜索", "公开商城商品搜索、商品详情和商品对比；首页显示搜索框", default=True)
         features.register(

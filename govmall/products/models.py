@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from govmall.suppliers.models import SME_SIZES, EnterpriseSize, SupplierProfile, SupplierScope  # noqa: F401  (moved to suppliers)
+
 
 class ListingStatus(models.TextChoices):
     DRAFT = "draft", "草稿"  # being written by the supplier; not visible to anyone else
@@ -19,16 +21,6 @@ class ListingStatus(models.TextChoices):
     LISTED = "listed", "已上架"  # approved; in the storefront
     REJECTED = "rejected", "已驳回"  # refused with reasons; the supplier edits and resubmits
     DELISTED = "delisted", "已下架"  # taken off by the supplier or the centre; relisting needs review
-
-
-class EnterpriseSize(models.TextChoices):
-    LARGE = "large", "大型企业"
-    MEDIUM = "medium", "中型企业"
-    SMALL = "small", "小型企业"
-    MICRO = "micro", "微型企业"
-
-
-SME_SIZES = {EnterpriseSize.MEDIUM, EnterpriseSize.SMALL, EnterpriseSize.MICRO}
 
 
 class CertificateKind(models.TextChoices):
@@ -72,53 +64,6 @@ class SpecTemplate(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class SupplierScope(models.Model):
-    """A category a supplier is approved to sell on a sub-site (经营范围), covering the category
-    and every category below it. Maintained by the procurement centre until the suppliers app
-    (onboarding) takes it over; that app will own this table."""
-
-    supplier = models.ForeignKey("accounts.Organization", models.PROTECT, related_name="product_scopes", verbose_name="供应商")
-    category = models.ForeignKey("catalog.Category", models.PROTECT, related_name="+", verbose_name="品目")
-    note = models.CharField("说明", max_length=200, blank=True)
-    granted_by = models.CharField("批准人", max_length=150, blank=True)
-    granted_at = models.DateTimeField("批准时间", auto_now_add=True)
-
-    class Meta:
-        ordering = ["supplier__name", "category__code"]
-        constraints = [models.UniqueConstraint(fields=["supplier", "category"], name="uniq_supplier_scope")]
-        verbose_name = "供应商经营范围"
-        verbose_name_plural = "供应商经营范围"
-
-    def __str__(self):
-        return f"{self.supplier} · {self.category}"
-
-    def audit_scope(self):
-        return self.supplier_id, self.supplier.region.path
-
-
-class SupplierProfile(models.Model):
-    """A supplier's declared enterprise size (企业规模, 工信部联企业〔2011〕300号), for the SME
-    badge and filter. Interim, like SupplierScope: the suppliers app will take it over."""
-
-    supplier = models.OneToOneField("accounts.Organization", models.CASCADE, related_name="product_profile", verbose_name="供应商")
-    enterprise_size = models.CharField("企业规模", max_length=10, choices=EnterpriseSize.choices, default=EnterpriseSize.LARGE)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "供应商规模"
-        verbose_name_plural = "供应商规模"
-
-    def __str__(self):
-        return f"{self.supplier} {self.get_enterprise_size_display()}"
-
-    @property
-    def is_sme(self) -> bool:
-        return self.enterprise_size in SME_SIZES
-
-    def audit_scope(self):
-        return self.supplier_id, self.supplier.region.path
 
 
 class ProductRules(models.Model):
@@ -170,6 +115,9 @@ class Listing(models.Model):
     overpriced = models.BooleanField("高于参考价", default=False, db_index=True)
     references_stale = models.BooleanField("参考价过期", default=False, db_index=True)
     sales_count = models.PositiveIntegerField("销量", default=0)
+    # Withdrawn from the storefront because of the supplier (资质过期、暂停、清退、退出): the reason,
+    # set and cleared by services.listings_sync_supplier_hold; "" = no hold.
+    supplier_hold = models.CharField("供应商原因暂停展示", max_length=300, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -193,15 +141,20 @@ class Listing(models.Model):
     def is_listed(self) -> bool:
         return self.status == ListingStatus.LISTED
 
+    @property
+    def is_public(self) -> bool:
+        return self.status == ListingStatus.LISTED and not self.supplier_hold
+
 
 class PublicListingManager(models.Manager):
     def get_queryset(self):
-        return super().get_queryset().filter(status=ListingStatus.LISTED)
+        return super().get_queryset().filter(status=ListingStatus.LISTED, supplier_hold="")
 
 
 class PublicListing(Listing):
-    """The storefront's view of listings: anyone may see a listed product (scoping rule
-    `public`, default manager limited to listed ones); every storefront query starts here."""
+    """The storefront's view of listings: anyone may see a listed product not held back for
+    its supplier (scoping rule `public`, default manager limited to those); every storefront
+    query starts here."""
 
     objects = PublicListingManager()
 

@@ -7,8 +7,7 @@ ProductsConfig.ready.
   staff (their own), centre operators and administrators (review).
 - PublicListing (the storefront): anyone, listed products only.
 - Reference prices, certificates, images, price history: like their listing.
-- Supplier scopes and sizes: the supplier itself, the centre, supervisors; changed by the
-  centre and administrators. Spec templates: public reference data.
+- Spec templates: public reference data. (Supplier scopes and sizes: suppliers/scoping.py.)
 """
 
 from govmall.accounts.models import Role
@@ -22,8 +21,6 @@ from govmall.products.models import (
     PublicListing,
     ReferencePrice,
     SpecTemplate,
-    SupplierProfile,
-    SupplierScope,
 )
 
 CENTRE = frozenset({Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN})
@@ -45,17 +42,6 @@ register(Listing, _listing_rule())
 register(PublicListing, ScopeRule(public=True))
 for model in (ReferencePrice, Certificate, ListingImage, PriceChange):
     register(model, _listing_rule("listing__"))
-for model in (SupplierScope, SupplierProfile):
-    register(
-        model,
-        ScopeRule(
-            org_field="supplier_id",
-            region_field="supplier__region__path",
-            subsite_field="supplier__subsite_id",
-            view_roles=LISTING_VIEW,
-            change_roles=CENTRE,
-        ),
-    )
 register(ProductRules, ScopeRule(region_field="subsite__region__path", subsite_field="subsite_id", view_roles=STAFF_ROLES, change_roles=CENTRE))
 register(SpecTemplate, ScopeRule(public=True, change_roles=CENTRE, global_object=True))
 _ = ALL_ROLES

@@ -30,7 +30,7 @@ def storefront_listings(user, subsite):
 
 def with_display(qs, *, regions: bool = True):
     today = timezone.localdate()
-    qs = qs.select_related("brand", "supplier", "category", "supplier__product_profile").prefetch_related(
+    qs = qs.select_related("brand", "supplier", "category", "supplier__supplier_profile").prefetch_related(
         Prefetch("images", queryset=ListingImage.objects.only("id", "listing_id", "position").order_by("position", "id")),
         Prefetch("certificates", queryset=Certificate.objects.filter(expires_on__gte=today), to_attr="valid_certificates"),
     )
@@ -39,7 +39,7 @@ def with_display(qs, *, regions: bool = True):
 
 CARD_FIELDS = (
     "id", "title", "price", "delivery_days", "sales_count", "status", "subsite_id", "overpriced", "brand__name", "supplier__name",
-    "category__name", "category__code", "supplier__product_profile__enterprise_size",
+    "category__name", "category__code", "supplier__supplier_profile__enterprise_size",
 )
 
 
@@ -57,7 +57,7 @@ def decorate(listing):
         certs = list(listing.certificates.filter(expires_on__gte=timezone.localdate()))
     listing.is_energy = any(c.kind == CertificateKind.ENERGY for c in certs)
     listing.is_environmental = any(c.kind == CertificateKind.ENVIRONMENTAL for c in certs)
-    profile = listing.supplier.product_profile if _has_profile(listing.supplier) else None
+    profile = listing.supplier.supplier_profile if _has_profile(listing.supplier) else None
     listing.is_sme = bool(profile and profile.is_sme)
     imgs = list(listing.images.all())
     listing.cover = imgs[0] if imgs else None
@@ -66,7 +66,7 @@ def decorate(listing):
 
 def _has_profile(org) -> bool:
     try:
-        org.product_profile
+        org.supplier_profile
     except SupplierProfile.DoesNotExist:
         return False
     return True

@@ -31,7 +31,6 @@ from govmall.products.models import (
     Brand,
     Certificate,
     CertificateKind,
-    EnterpriseSize,
     Listing,
     ListingImage,
     ListingStatus,
@@ -39,10 +38,10 @@ from govmall.products.models import (
     ProductRules,
     ReferencePrice,
     SpecTemplate,
-    SupplierProfile,
-    SupplierScope,
 )
 from govmall.products.states import LISTING_MACHINE
+from govmall.suppliers.selectors import allowed_categories, category_covered, eligibility, listing_hold_reason  # noqa: F401  (allowed_categories: kept importable here)
+from govmall.suppliers.services import scope_grant, scope_revoke, supplier_profile_set  # noqa: F401  (moved to suppliers; kept importable here)
 
 S = ListingStatus
 LISTING_FIELDS = [
@@ -186,52 +185,11 @@ def _require_supplier(org: Organization) -> None:
         raise BusinessError(f"「{org.name}」不是供应商", field="supplier")
 
 
-def scope_grant(*, supplier: Organization, category: Category, note: str = "") -> SupplierScope:
-    """Approve a category (and everything below it) for a supplier (经营范围)."""
-    _require_supplier(supplier)
-    if SupplierScope.objects.filter(supplier=supplier, category=category).exists():
-        raise BusinessError(f"「{supplier.name}」已有品目 {category.code} {category.name} 的经营范围", field="category")
-    with transaction.atomic():
-        scope = SupplierScope.objects.create(supplier=supplier, category=category, note=note.strip()[:200], granted_by=context.current().actor.username)
-        log_create(scope, fields=["supplier_id", "category_id", "note"])
-    return scope
-
-
-def scope_revoke(*, scope: SupplierScope) -> None:
-    """Remove a scope. Listings it covered stay as they are; new submissions are refused."""
-    with transaction.atomic():
-        record(Action.DELETE, scope, changes={"supplier_id": [scope.supplier_id, None], "category_id": [scope.category_id, None]}, message="撤销经营范围")
-        scope.delete()
-
-
-def supplier_profile_set(*, supplier: Organization, enterprise_size: str) -> SupplierProfile:
-    _require_supplier(supplier)
-    if enterprise_size not in EnterpriseSize.values:
-        raise BusinessError("请选择企业规模", field="enterprise_size")
-    with transaction.atomic():
-        profile, created = SupplierProfile.objects.select_for_update().get_or_create(supplier=supplier, defaults={"enterprise_size": enterprise_size})
-        if created:
-            log_create(profile, fields=["supplier_id", "enterprise_size"])
-        else:
-            before = snapshot(profile, ["enterprise_size"])
-            profile.enterprise_size = enterprise_size
-            profile.save()
-            log_update(profile, before)
-        search.index_listings(Listing.objects.filter(supplier=supplier).values_list("pk", flat=True))
-    return profile
-
-
-def category_covered(supplier: Organization, category: Category) -> bool:
-    paths = SupplierScope.objects.filter(supplier=supplier).values_list("category__path", flat=True)
-    return any(category.path.startswith(p) for p in paths)
-
-
-def allowed_categories(*, supplier: Organization, subsite):
-    """Categories the supplier may list under: in the sub-site's published mall catalog and
-    covered by one of the supplier's approved scopes."""
-    paths = list(SupplierScope.objects.filter(supplier=supplier).values_list("category__path", flat=True))
-    cats = listable_categories(subsite).order_by("code")
-    return [c for c in cats if any(c.path.startswith(p) for p in paths)]
+def check_supplier(supplier: Organization) -> None:
+    """The supplier may list products (suppliers.selectors.eligibility)."""
+    e = eligibility(supplier)
+    if not e.can_list:
+        raise BusinessError("贵单位暂不能上架商品：" + "；".join(e.reasons), field="supplier")
 
 
 def check_category(*, supplier: Organization, subsite, category: Category) -> None:
@@ -354,6 +312,7 @@ def listing_create(*, supplier: Organization, subsite, data: dict, user: User | 
     for name, label in (("category", "品目"), ("brand", "品牌"), ("model", "型号"), ("title", "商品名称"), ("price", "价格")):
         if data.get(name) in (None, ""):
             raise BusinessError(f"请填写{label}", field=name)
+    check_supplier(supplier)
     clean = _clean(data, supplier=supplier, subsite=subsite, category=None)
     with transaction.atomic():
         brand = _brand(clean.pop("brand_name"))
@@ -448,6 +407,10 @@ def _after_change(listing: Listing) -> None:
 def readiness_problems(listing: Listing) -> list[BusinessError]:
     """What stops a listing from being submitted or approved, each naming its rule."""
     problems: list[BusinessError] = []
+    try:
+        check_supplier(listing.supplier)
+    except BusinessError as exc:
+        problems.append(exc)
     try:
         check_category(supplier=listing.supplier, subsite=listing.subsite, category=listing.category)
     except BusinessError as exc:
@@ -546,6 +509,46 @@ def _editable_or_refuse(listing: Listing) -> Listing:
     if locked.status == S.PENDING:
         raise BusinessError("审核中的商品不能修改，请先撤回审核", field="status")
     return locked
+
+
+# --- Supplier hold (suppliers.events.register_on_supplier_changed) ---------------------------
+
+
+def listings_sync_supplier_hold(org: Organization) -> dict:
+    """Withdraw or restore the supplier's listings after a change of its eligibility or
+    qualifications: each listing's `supplier_hold` is set to the reason it must stay out of the
+    storefront (suspension, removal, an expired certificate its category depends on …) or
+    cleared; a supplier that exited has its listed products delisted. The search index follows
+    in the same transaction. Idempotent."""
+    from govmall.suppliers.models import SupplierStatus
+    from govmall.suppliers.selectors import profile_of
+
+    counts = {"held": 0, "restored": 0, "delisted": 0}
+    profile = profile_of(org)
+    exited = profile is not None and profile.status == SupplierStatus.EXITED
+    reasons: dict[int, str] = {}
+    touched: list[int] = []
+    with transaction.atomic():
+        for listing in Listing.objects.select_for_update().filter(supplier_id=org.pk).select_related("category").order_by("pk"):
+            if exited and listing.status in (S.LISTED, S.PENDING):
+                to = S.DELISTED if listing.status == S.LISTED else S.DRAFT
+                transition(listing, to, machine=LISTING_MACHINE, reason="供应商退出商城，商品下架")
+                counts["delisted"] += 1
+                touched.append(listing.pk)
+            if listing.category_id not in reasons:
+                reasons[listing.category_id] = listing_hold_reason(org, listing.category)
+            hold = reasons[listing.category_id]
+            if hold == listing.supplier_hold:
+                continue
+            before = snapshot(listing, ["supplier_hold"])
+            listing.supplier_hold = hold
+            Listing.objects.filter(pk=listing.pk).update(supplier_hold=hold)
+            log_update(listing, before, message=("暂停展示：" + hold) if hold else "恢复展示")
+            counts["held" if hold else "restored"] += 1
+            touched.append(listing.pk)
+        # SME badges and supplier names live in the index too: re-index every listed product.
+        search.index_listings(set(touched) | set(Listing.objects.filter(supplier_id=org.pk, status=S.LISTED).values_list("pk", flat=True)))
+    return counts
 
 
 # --- Reference prices and price monitoring --------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     # Back office
     path("workspace/products/", views.listing_list, name="listing_list"),
     path("workspace/products/new/", views.listing_new, name="listing_new"),
+    path("workspace/products/bulk/", views.bulk, name="bulk"),
     path("workspace/products/review/", views.review_queue, name="review_queue"),
     path("workspace/products/prices/", views.price_report, name="price_report"),
     path("workspace/products/scopes/", views.scope_list, name="scope_list"),

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +24,8 @@ from govmall.audit.models import AuditEntry
 from govmall.catalog.models import Category
 from govmall.catalog.selectors import current_edition
 from govmall.core.errors import BusinessError
-from govmall.core.exports import xlsx_response
+from govmall.core.exports import XLSX, xlsx_response
+from govmall.products import detail_actions
 from govmall.products import search as search_api
 from govmall.products import selectors, services
 from govmall.products.forms import (
@@ -198,6 +199,7 @@ def product_detail(request, pk):
         "products/detail.html",
         {
             "listing": listing, "preview": preview, "specs": specs, "references": refs, "rules": rules,
+            "detail_actions": [] if preview else detail_actions.templates(),
             "in_compare": listing.pk in compare_ids, "compare_count": len(compare_ids),
             "mandatory": services.mandatory_rule(listing),
         },
@@ -670,3 +672,34 @@ def rules(request):
 
 
 _ = PublicListing
+
+
+@login_required
+def bulk(request):
+    """批量导入导出: the supplier's listings as XLSX (also the template), and an import that
+    creates draft listings only when every row of the file is right."""
+    from govmall.products import bulk as bulk_io
+
+    org = _supplier_org(request.user)
+    own = scoping.visible(request.user, Listing).filter(supplier=org, subsite=request.subsite)
+    if request.GET.get("export") == "xlsx":
+        qs = own.select_related("category", "brand").prefetch_related("delivery_regions", "references").order_by("pk")
+        response = HttpResponse(bulk_io.export_xlsx(qs), content_type=XLSX)
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%95%86%E5%93%81%E6%89%B9%E9%87%8F%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        return response
+    errors: list = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise BusinessError("请选择要导入的 XLSX 文件", field="file")
+            if upload.size > bulk_io.MAX_BYTES:
+                raise bulk_io.BulkImportError([bulk_io.RowError(None, bulk_io.FILE, f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 2 MB 的上限")])
+            created = bulk_io.import_listings(supplier=org, subsite=request.subsite, data=upload.read(), filename=upload.name, user=request.user)
+            messages.success(request, f"已导入 {len(created)} 个商品（草稿），请逐个补充图片后提交审核。")
+            return redirect(f"{reverse('products:listing_list')}?status=draft")
+        except bulk_io.BulkImportError as exc:
+            errors = [str(e) for e in exc.errors]
+        except BusinessError as exc:
+            errors = [exc.message]
+    return render(request, "products/bulk.html", {"errors": errors, "columns": bulk_io.COLUMNS, "count": own.count()}, status=400 if errors else 200)

@@ -10,27 +10,12 @@ from govmall.accounts.models import Role
 from govmall.limits.models import LimitNotice, LimitStandard
 from govmall.purchasers.budget import today
 from govmall.purchasers.tests.helpers import make_plan, purchaser_of
-from govmall.testing import PASSWORD, current_totp, make_user
+from govmall.testing import browser_sign_in as sign_in
+from govmall.testing import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page(page):
-    """The shared per-test Chromium page (conftest), accepting the confirmation dialogs that
-    guard irreversible actions (forms with data-confirm)."""
-    page.on("dialog", lambda d: d.accept())
-    return page
-
-
-def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    if user.needs_two_factor:
-        page.get_by_label("动态验证码").fill(current_totp(user))
-        page.get_by_role("button", name="验证").click()
 
 
 def test_a_district_bureau_sets_its_own_limits_and_publishes_them(page, live_server):

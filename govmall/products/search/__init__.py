@@ -4,7 +4,7 @@ picks one from the database vendor.
 
 Writes: `index_listings(ids)` — called by the listing services in the same transaction as the
 change (the index lives in the same database, so it commits or rolls back with it); a listing
-that is not listed is removed. `rebuild()` rebuilds everything (manage.py search_rebuild).
+that is not listed, or is held back for its supplier (`supplier_hold`), is removed. `rebuild()` rebuilds everything (manage.py search_rebuild).
 
 Reads: `search(...)` parses the query (jieba with the lexicon as user dictionary, synonyms,
 catalog aliases, pinyin and initials), takes up to RERANK_WINDOW candidates in static-rank
@@ -62,13 +62,14 @@ def facts_for(listing_ids: list[int] | None = None, *, id_range: tuple[int, int]
     id in `id_range`, which a rebuild uses to avoid long IN lists), in a handful of queries."""
     from govmall.accounts.models import Organization
     from govmall.catalog.models import MallCatalogStatus, MallItem
-    from govmall.products.models import Certificate, Listing, ListingImage, ListingStatus, ReferencePrice, SupplierProfile
+    from govmall.products.models import Certificate, Listing, ListingImage, ListingStatus, ReferencePrice
     from govmall.products.services import spec_text, templates_by_code
+    from govmall.suppliers.selectors import sme_supplier_ids
 
     by_id = {"pk__in": listing_ids} if id_range is None else {"pk__range": id_range}
     by_listing = {"listing_id__in": listing_ids} if id_range is None else {"listing_id__gte": id_range[0], "listing_id__lte": id_range[1]}
     rows = list(
-        Listing.objects.filter(status=ListingStatus.LISTED, **by_id).values(
+        Listing.objects.filter(status=ListingStatus.LISTED, supplier_hold="", **by_id).values(
             "pk", "subsite_id", "title", "brand_id", "brand__name", "model", "category_id", "category__name", "category__path",
             "category__parent__name", "supplier_id", "description", "price", "sales_count", "specs", "overpriced",
             "lowest_reference", "warranty_months", "delivery_days", "stock",
@@ -88,7 +89,7 @@ def facts_for(listing_ids: list[int] | None = None, *, id_range: tuple[int, int]
     ref_counts = dict(ReferencePrice.objects.filter(**by_listing).values("listing_id").annotate(n=Count("id")).values_list("listing_id", "n"))
     supplier_ids = {r["supplier_id"] for r in rows}
     names = dict(Organization.objects.filter(pk__in=supplier_ids).values_list("pk", "name"))
-    sme = {p.supplier_id for p in SupplierProfile.objects.filter(supplier_id__in=supplier_ids) if p.is_sme}
+    sme = sme_supplier_ids(supplier_ids)
     mall_names: dict[tuple[int, int], str] = {}
     for sid, cid, name in MallItem.objects.filter(
         version__status=MallCatalogStatus.PUBLISHED, category_id__in={r["category_id"] for r in rows}
@@ -153,7 +154,7 @@ def rebuild(*, chunk: int = 5000, progress=None) -> int:
 
     be = backend()
     _, seg = lexicon_mod.current(force_check=True)
-    listed = Listing.objects.filter(status=ListingStatus.LISTED)
+    listed = Listing.objects.filter(status=ListingStatus.LISTED, supplier_hold="")
     total = listed.count()
     bounds = listed.aggregate(lo=Min("pk"), hi=Max("pk"))
     done = 0

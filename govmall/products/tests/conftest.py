@@ -19,6 +19,7 @@ from govmall.products import services
 from govmall.products.models import CertificateKind, EnterpriseSize
 from govmall.products.search import lexicon
 from govmall.regions.models import Region
+from govmall.suppliers.models import SupplierProfile, SupplierStatus
 from govmall.testing import OrganizationFactory, make_user, weihai
 
 # (code, local name, aliases)
@@ -69,6 +70,13 @@ def supplier_org(name="威海测试办公设备有限公司", region_code="37100
             services.scope_grant(supplier=org, category=cat(code))
         if size:
             services.supplier_profile_set(supplier=org, enterprise_size=size)
+    admit(org)
+    return org
+
+
+def admit(org):
+    """An admitted supplier (onboarding itself is tested in govmall/suppliers/tests)."""
+    SupplierProfile.objects.update_or_create(supplier=org, defaults={"status": SupplierStatus.ACTIVE})
     return org
 
 

@@ -17,7 +17,7 @@ from govmall.products import services
 from govmall.regions.models import Region
 from govmall.testing import OrganizationFactory, csrf_post, sign_in, weihai
 
-from .conftest import make_listing, png_upload
+from .conftest import admit, make_listing, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,7 @@ def world(cast, mall):
     with acting_as(Actor(username="centre")):
         for org in (s_org, w_org, j_org):
             services.scope_grant(supplier=org, category=services.Category.objects.get(code="A02010100", edition__is_current=True))
+            admit(org)
     listings = {
         "S_listed": make_listing(s_org, title="环翠 台式计算机 甲"),
         "S_draft": make_listing(s_org, title="环翠 台式计算机 草稿", status="draft"),

@@ -154,8 +154,9 @@ def test_workspace_todos(client, supplier, supplier_user):
     assert "被驳回的商品" in body and "高于参考价的在售商品" in body
     from govmall.accounts.workspace import todos_for
 
-    supplier_todos = {t["label"]: t["count"] for t in todos_for(supplier_user)}
-    assert supplier_todos == {"被驳回的商品": 1, "审核中的商品": 1, "高于参考价的在售商品": 1}
+    expected = {"被驳回的商品": 1, "审核中的商品": 1, "高于参考价的在售商品": 1}
+    supplier_todos = {t["label"]: t["count"] for t in todos_for(supplier_user) if t["label"] in expected}  # other apps add their own
+    assert supplier_todos == expected
     operator_todos = {t["label"]: t["count"] for t in todos_for(make_user("centre_operator"))}
     assert operator_todos["待审核商品"] == 1 and operator_todos["高于参考价的在售商品"] == 1
 

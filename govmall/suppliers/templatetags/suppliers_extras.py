@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key, "") if mapping else ""
+    except AttributeError:
+        return ""
