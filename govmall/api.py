@@ -2,9 +2,12 @@
 
 from ninja import NinjaAPI
 
+from govmall.bidding.api import router as bidding_router
 from govmall.catalog.api import router as catalog_router
+from govmall.contracts.api import router as contracts_router
 from govmall.disclosure.api import router as disclosure_router
 from govmall.limits.api import router as limits_router
+from govmall.ordering.api import router as ordering_router
 from govmall.plans.api import router as plans_router
 from govmall.portal.api import public as public_router
 from govmall.portal.api import router as portal_router
@@ -24,3 +27,6 @@ api.add_router("/products", products_router)
 api.add_router("/training", training_router)
 api.add_router("/disclosure", disclosure_router)
 api.add_router("/suppliers", suppliers_router)
+api.add_router("/ordering", ordering_router)
+api.add_router("/bidding", bidding_router)
+api.add_router("/contracts", contracts_router)

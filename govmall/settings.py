@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "govmall.products",
     "govmall.plans",
     "govmall.limits",
+    "govmall.ordering",
+    "govmall.bidding",
+    "govmall.contracts",
     "govmall.portal",
 ]
 

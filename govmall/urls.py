@@ -27,5 +27,8 @@ urlpatterns = [
     path("", include("govmall.training.urls")),
     path("", include("govmall.disclosure.urls")),
     path("", include("govmall.suppliers.urls")),
+    path("", include("govmall.ordering.urls")),
+    path("", include("govmall.bidding.urls")),
+    path("", include("govmall.contracts.urls")),
     path("", include("govmall.portal.urls")),
 ]

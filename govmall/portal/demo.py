@@ -190,7 +190,11 @@ def app_demo_loaders():
     from govmall.training import demo as training_demo
     from govmall.suppliers import demo as suppliers_demo  # onboarding of the demo suppliers (after training, before products)
 
-    return [catalog_demo.load, training_demo.load, suppliers_demo.load, products_demo.load, limits_demo.load]
+    from govmall.ordering import demo as ordering_demo  # direct-purchase orders (after limits: uses the demo plans)
+    from govmall.bidding import demo as bidding_demo  # online biddings (after ordering; own plan)
+    from govmall.contracts import demo as contracts_demo  # signing, acceptance, payment of the demo contracts (after ordering and bidding)
+
+    return [catalog_demo.load, training_demo.load, suppliers_demo.load, products_demo.load, limits_demo.load, ordering_demo.load, bidding_demo.load, contracts_demo.load]
 
 
 def demo_logins_text() -> str:

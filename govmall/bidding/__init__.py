@@ -1,0 +1,1 @@
+"""Online bidding (竞价): requirements, sealed quotes, evaluation with the SME price deduction, award."""

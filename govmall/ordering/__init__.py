@@ -1,0 +1,1 @@
+"""Cart and direct-purchase orders (直购): submission with reservation, approval, supplier confirmation, delivery."""

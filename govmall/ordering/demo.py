@@ -1,0 +1,72 @@
+"""Demo direct purchases of the demo purchaser (user `purchaser`, 威海市教育局) from the demo
+suppliers, in different states — awaiting the supplier, confirmed, refused, cancelled — made
+through the ordering services (cart → submit with reservation → supplier's answer), so the
+audit log, reservations and notifications are what the UI produces. Idempotent: each demo
+order is found by its submit token."""
+
+from __future__ import annotations
+
+from govmall.accounts.models import User
+from govmall.core.errors import BusinessError
+from govmall.ordering import services
+from govmall.ordering.models import Order
+from govmall.plans import demo as plans_demo
+from govmall.plans.models import Plan
+from govmall.products.models import Listing, ListingStatus
+from govmall.purchasers.budget import today
+
+HUAXIN = "威海华信办公设备有限公司"
+LANHAI = "威海蓝海信息技术有限公司"
+
+# (token, supplier, [(category code, quantity)], plan serial of 371000001, what happens next, reason)
+ORDERS = [
+    ("DEMO-ORDER-1", HUAXIN, [("A02010105", 6), ("A02021104", 6)], 1, "confirm", ""),
+    ("DEMO-ORDER-2", HUAXIN, [("A02021003", 3)], 2, "wait", ""),
+    ("DEMO-ORDER-3", LANHAI, [("A02010108", 4)], 1, "wait", ""),
+    ("DEMO-ORDER-4", HUAXIN, [("A02010108", 2)], 1, "refuse", "该型号本月缺货，预计下月到货"),
+    ("DEMO-ORDER-5", HUAXIN, [("A02021004", 1)], 2, "cancel", "科室需求调整，改为下季度采购"),
+]
+
+
+def load(say) -> None:
+    buyer = User.objects.filter(username="purchaser").select_related("organization").first()
+    supplier_user = User.objects.filter(username="supplier").first()
+    if buyer is None:
+        say("ordering demo: no demo purchaser, skipped\n")
+        return
+    year = today().year
+    made = 0
+    for token, supplier_name, wanted, serial, then, reason in ORDERS:
+        if Order.objects.filter(submit_token=token).exists():
+            continue
+        plan = Plan.objects.filter(plan_no=plans_demo.plan_no("371000001", serial, year)).first()
+        listings = []
+        for code, qty in wanted:
+            listing = (
+                Listing.objects.filter(supplier__name=supplier_name, category__code=code, status=ListingStatus.LISTED, stock__gte=qty)
+                .order_by("price", "pk")
+                .first()
+            )
+            if listing is not None:
+                listings.append((listing, qty))
+        if plan is None or not listings:
+            continue
+        for listing, qty in listings:
+            services.cart_add(user=buyer, listing_id=listing.pk, quantity=qty)
+        sid, cap = services.group_key(listings[0][0])
+        try:
+            order = services.order_submit(
+                user=buyer, supplier_id=sid, cap_category_id=cap, plan_ids=[plan.pk], prices={lst.pk: str(lst.price) for lst, _ in listings},
+                token=token, delivery_address="威海市环翠区新威路 39 号 威海市教育局", contact="张敏 0631-5233000",
+            )  # fmt: skip
+        except BusinessError as exc:
+            say(f"ordering demo: {token} not placed: {exc.message}\n")
+            continue
+        if then == "confirm" and supplier_user is not None and supplier_user.organization_id == order.supplier_id:
+            services.order_confirm(order=order, user=supplier_user)
+        elif then == "refuse" and supplier_user is not None and supplier_user.organization_id == order.supplier_id:
+            services.order_refuse(order=order, user=supplier_user, reason=reason)
+        elif then == "cancel":
+            services.order_cancel(order=order, user=buyer, reason=reason)
+        made += 1
+    say(f"ordering demo: {made} direct-purchase orders placed\n")
