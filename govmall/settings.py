@@ -220,7 +220,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("GOVMALL_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO", "propagate": False}},
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "fpdf": {"level": "WARNING"}, "huey": {"level": "INFO", "propagate": False}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

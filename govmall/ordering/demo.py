@@ -9,7 +9,7 @@ from __future__ import annotations
 from govmall.accounts.models import User
 from govmall.core.errors import BusinessError
 from govmall.ordering import services
-from govmall.ordering.models import Order
+from govmall.ordering.models import CartItem, Order
 from govmall.plans import demo as plans_demo
 from govmall.plans.models import Plan
 from govmall.products.models import Listing, ListingStatus
@@ -20,7 +20,7 @@ LANHAI = "威海蓝海信息技术有限公司"
 
 # (token, supplier, [(category code, quantity)], plan serial of 371000001, what happens next, reason)
 ORDERS = [
-    ("DEMO-ORDER-1", HUAXIN, [("A02010105", 6), ("A02021104", 6)], 1, "confirm", ""),
+    ("DEMO-ORDER-1", HUAXIN, [("A02010105", 6), ("A02010108", 2)], 1, "confirm", ""),
     ("DEMO-ORDER-2", HUAXIN, [("A02021003", 3)], 2, "wait", ""),
     ("DEMO-ORDER-3", LANHAI, [("A02010108", 4)], 1, "wait", ""),
     ("DEMO-ORDER-4", HUAXIN, [("A02010108", 2)], 1, "refuse", "该型号本月缺货，预计下月到货"),
@@ -51,6 +51,12 @@ def load(say) -> None:
                 listings.append((listing, qty))
         if plan is None or not listings:
             continue
+        # One order per supplier and level-2 category: a demo order's cart holds only its own
+        # items of the first item's level-2 category (what a clerk checks out as one order).
+        for item in CartItem.objects.filter(user=buyer):
+            services.cart_remove(user=buyer, item_id=item.pk)
+        group = services.group_key(listings[0][0])
+        listings = [(lst, qty) for lst, qty in listings if services.group_key(lst) == group]
         for listing, qty in listings:
             services.cart_add(user=buyer, listing_id=listing.pk, quantity=qty)
         sid, cap = services.group_key(listings[0][0])

@@ -203,13 +203,17 @@ def demo_logins_text() -> str:
         "GovMall demo — Weihai sub-site: http://127.0.0.1:8000/",
         f"All demo users share the password {DEMO_PASSWORD}",
         "",
-        f"  {'user name':<16}{'role':<14}organization",
+        f"  {'user name':<20}{'role':<14}organization",
     ]
     for username, display, (how, key), roles in USERS:
         role = "、".join(Role(r).label for r in roles)
         totp = "  [TOTP]" if set(roles) & {Role.CENTRE_OPERATOR, Role.FINANCE_SUPERVISOR, Role.PLATFORM_ADMIN} else ""
         org = key if how != "code" else next(p[1] for p in PURCHASERS if p[0] == key)
-        lines.append(f"  {username:<16}{role:<14}{org}{totp}")
+        lines.append(f"  {username:<20}{role:<14}{org}{totp}")
+    # Staff of the other demo suppliers (made by the bidding demo, so that three of them quote).
+    known = {u[0] for u in USERS}
+    for user in User.objects.filter(username__startswith="supplier_", organization__isnull=False).exclude(username__in=known).select_related("organization").order_by("username"):
+        lines.append(f"  {user.username:<20}{Role.SUPPLIER_STAFF.label:<14}{user.organization.name}")
     lines += [
         "",
         "[TOTP] users need a 6-digit code after the password. Add this key to any authenticator",

@@ -43,5 +43,6 @@ def test_demo_orders_load_once_in_several_states(monkeypatch):
         "DEMO-ORDER-4": OrderStatus.REFUSED,
     }  # DEMO-ORDER-5 needs a colour printer, which these listings do not include
     assert all(o.purchaser.code == "371000001" and o.created_by.username == "purchaser" for o in Order.objects.all())
+    assert not [line for line in lines if "not placed" in line]
     assert lines[-2] == "ordering demo: 4 direct-purchase orders placed\n"
     assert lines[-1] == "ordering demo: 0 direct-purchase orders placed\n"
