@@ -54,6 +54,49 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
 
 
+def _bulk_deserialize_db_from_string(self, data):
+    """Serialized rollback puts back what the migrations loaded (regions, the national catalog,
+    holidays: some 6,000 rows) after every transactional test. Django saves them one by one
+    (an UPDATE then an INSERT each); this inserts them in bulk, model by model in the
+    serialized (dependency) order, inside the same constraint-deferred transaction; tables
+    that already hold rows get Django's row-by-row save."""
+    from io import StringIO
+
+    from django.core import serializers
+    from django.db.transaction import atomic
+
+    table_names, batch, model, refill = set(), [], None, False
+
+    def flush():
+        if batch:
+            model._base_manager.using(self.connection.alias).bulk_create(batch, batch_size=500)
+            batch.clear()
+
+    with atomic(using=self.connection.alias):
+        with self.connection.constraint_checks_disabled():
+            for obj in serializers.deserialize("json", StringIO(data), using=self.connection.alias):
+                cls = type(obj.object)
+                table_names.add(cls._meta.db_table)
+                if cls is not model:
+                    flush()
+                    model = cls
+                    # Rows the flush's post_migrate put back (content types, permissions)
+                    # are overwritten one by one, as Django does.
+                    refill = model._base_manager.using(self.connection.alias).exists()
+                if refill or obj.m2m_data or obj.deferred_fields:
+                    obj.save()
+                    continue
+                batch.append(obj.object)
+            flush()
+        self.connection.check_constraints(table_names=table_names)
+
+
+def pytest_configure(config):
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    BaseDatabaseCreation.deserialize_db_from_string = _bulk_deserialize_db_from_string
+
+
 @pytest.fixture(autouse=True)
 def _empty_fts_index(request, django_db_blocker):
     """A transactional test ends with Django's flush, which empties every model table but not
