@@ -150,3 +150,38 @@ def browser_sign_in(page, base: str, user: User, password: str = PASSWORD) -> No
     if user.needs_two_factor:
         page.get_by_label("动态验证码").fill(current_totp(user))
         page.get_by_role("button", name="验证").click()
+
+
+def race(worker, n_threads: int = 8, *, source: str = "web"):
+    """Run `worker(i)` in `n_threads` real threads released together by a barrier, each with
+    its own database connection and actor. Returns (every item the workers returned, every
+    exception they raised); the test asserts on both."""
+    import threading
+
+    from django.db import connection
+
+    from govmall.core.context import Actor, acting_as
+
+    start = threading.Barrier(n_threads)
+    results, errors, lock = [], [], threading.Lock()
+
+    def run(i):
+        try:
+            start.wait(timeout=20)
+            with acting_as(Actor(username=f"racer-{i}"), source=source):
+                out = worker(i)
+            with lock:
+                results.extend(out)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    assert not any(t.is_alive() for t in threads)
+    return results, errors

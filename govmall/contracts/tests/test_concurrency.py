@@ -4,18 +4,16 @@ database the suite runs on (SQLite by default; PostgreSQL with DATABASE_URL)."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from govmall.contracts import services
 from govmall.contracts.models import Contract, ContractStatus, Payment
-from govmall.core.context import Actor, acting_as
 from govmall.core.errors import BusinessError
 from govmall.ordering.models import OrderStatus
+from govmall.testing import race as shared_race
 
 from .helpers import accepted_contract, today
 
@@ -24,29 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(worker, n_threads=THREADS):
-    start = threading.Barrier(n_threads)
-    results, errors, lock = [], [], threading.Lock()
-
-    def run(i):
-        try:
-            start.wait(timeout=20)
-            with acting_as(Actor(username=f"racer-{i}"), source="web"):
-                out = worker(i)
-            with lock:
-                results.extend(out)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n_threads)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-    assert not any(t.is_alive() for t in threads)
-    return results, errors
+    return shared_race(worker, n_threads, source="web")
 
 
 def test_eight_threads_never_pay_more_than_the_contract():

@@ -11,44 +11,19 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from govmall.core.context import Actor, acting_as
 from govmall.limits.models import CapUsage, Reservation, ReservationStatus
 from govmall.limits.policy import LimitRefused
 from govmall.limits.services import consume, release, reserve
 from govmall.plans.models import Plan
 from govmall.purchasers.tests.helpers import make_plan, make_purchaser
+from govmall.testing import race as shared_race
 
 THREADS = 8
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(worker, n_threads=THREADS):
-    """Run `worker(i)` in n threads released together; returns (results, errors)."""
-    start = threading.Barrier(n_threads)
-    results: list = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            start.wait(timeout=20)
-            with acting_as(Actor(username=f"racer-{i}"), source="worker"):
-                out = worker(i)
-            with lock:
-                results.extend(out)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n_threads)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-    assert not any(t.is_alive() for t in threads)
-    return results, errors
+    return shared_race(worker, n_threads, source="worker")
 
 
 def attempts(plan_id, purchaser_id, amount: str, per_thread: int, category="A02010105"):
