@@ -52,7 +52,7 @@ def _contract(request, no: str) -> Contract:
 
 # --- List -----------------------------------------------------------------------------------
 
-TODOS = {
+QUEUES = {
     "sign": ("待签署", lambda qs, side: qs.filter(status=S.PENDING, **{f"signed_by_{side}_at__isnull": True})),
     "publish": ("待发布合同公告", lambda qs, side: qs.filter(signed_at__isnull=False, published_at__isnull=True).exclude(status=S.CANCELLED)),
     "deliver": ("待送货", lambda qs, side: qs.filter(status=S.SIGNED)),
@@ -72,8 +72,8 @@ def contract_list(request):
         qs = qs.filter(status=f["status"])
     if f["mode"]:
         qs = qs.filter(mode=f["mode"])
-    if f["todo"] in TODOS:
-        qs = TODOS[f["todo"]][1](qs, side)
+    if f["todo"] in QUEUES:
+        qs = QUEUES[f["todo"]][1](qs, side)
     if f["q"]:
         q = f["q"]
         qs = qs.filter(Q(contract_no__icontains=q) | Q(title__icontains=q) | Q(supplier_name__icontains=q) | Q(purchaser_name__icontains=q))
@@ -86,7 +86,7 @@ def contract_list(request):
         )  # fmt: skip
         return xlsx_response("合同列表.xlsx", ["合同编号", "方式", "合同名称", "采购人", "供应商", "合同金额", "状态", "签订日期", "公告期限", "公告日期", "付款到期日", "已付金额"], rows)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "contracts/contract_list.html", {"page": page, "f": f, "statuses": S.choices, "todo_label": TODOS[f["todo"]][0] if f["todo"] in TODOS else "", "today": timezone.localdate()})
+    return render(request, "contracts/contract_list.html", {"page": page, "f": f, "statuses": S.choices, "todo_label": QUEUES[f["todo"]][0] if f["todo"] in QUEUES else "", "today": timezone.localdate()})
 
 
 # --- Detail and actions ---------------------------------------------------------------------

@@ -137,8 +137,8 @@ def insert_reservation(values: dict) -> int:
         elif name == "warnings":
             v = json.dumps(v, ensure_ascii=False)
         params.append(v)
-    placeholders = ", ".join(["%s"] * len(params))
-    sql = f"INSERT INTO limits_reservation ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders}) RETURNING id"
+    marks = ", ".join(["%s"] * len(params))
+    sql = f"INSERT INTO limits_reservation ({', '.join(INSERT_COLUMNS)}) VALUES ({marks}) RETURNING id"
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchone()[0]

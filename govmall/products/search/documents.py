@@ -20,7 +20,8 @@ from decimal import Decimal
 from govmall.products.search.text import Segmenter, index_tokens
 
 RANK_MAX = 9999
-BUCKET_BASE = 1.5
+BUCKET_BASE = Decimal("1.5")
+BUCKET_LN = BUCKET_BASE.ln()
 # PostgreSQL tiers (search/postgres.py): static rank at or above → tier 1, 2, else 3;
 # overpriced listings are tier 4 (left out when the sub-site hides them).
 TIER_THRESHOLDS = (6500, 4000)
@@ -77,12 +78,12 @@ class Doc:
 
 
 def price_bucket(price) -> int:
-    """A coarse logarithmic price band for the index's sort tokens. Only the band number is
-    stored; no amount is computed or kept from the float."""
-    p = float(price)
+    """A coarse logarithmic price band for the index's sort tokens: 0 below 1 元, else
+    1 + floor(log₁.₅ price). Only the band number is stored."""
+    p = Decimal(price)
     if p < 1:
         return 0
-    return int(math.log(p) / math.log(BUCKET_BASE)) + 1
+    return int(p.ln() / BUCKET_LN) + 1
 
 
 def sales_bucket(sales: int) -> int:
