@@ -18,8 +18,9 @@ PASSWORD = "Weihai#2026"
 SIZES = {"laptop": (1366, 768), "phone": (375, 812)}
 
 PAGES = {
-    None: ["/", "/suppliers/", "/calendar/?year=2026&month=10&start=2026-09-30&n=2", "/accounts/login/"],
-    "purchaser": ["/workspace/", "/workspace/orgs/", "/workspace/profile/"],
+    None: ["/", "/suppliers/", "/calendar/?year=2026&month=10&start=2026-09-30&n=2", "/accounts/login/", "/announcements/"],
+    "purchaser": ["/workspace/", "/workspace/orgs/", "/workspace/profile/", "/cart/", "/orders/", "/contracts/", "/workspace/bidding/", "/training/"],
+    "supplier": ["/workspace/supplier/", "/supplier/orders/", "/contracts/"],
     "operator": ["/workspace/", "/workspace/audit/", "/workspace/site-style/", "/workspace/holidays/", "/workspace/holidays/2027/", "/workspace/users/"],
     "supervisor_hc": ["/workspace/", "/workspace/orgs/"],
 }
