@@ -1,8 +1,14 @@
-"""The audit chain's two hot statements in plain SQL (the one database-specific module of the
-audit app). Every audited write in the system runs them while it holds the chain head, so
-they are kept to the fewest round trips: lock and read the head; then insert the entry and
-move the head — one statement on PostgreSQL (a data-modifying CTE), two on SQLite (whose
-write transaction already holds the database from BEGIN IMMEDIATE)."""
+"""The audit chain's hot statements in plain SQL (the one database-specific module of the
+audit app). They run on every audited write in the system, so they are kept to the fewest
+round trips.
+
+How an entry joins the chain depends on the database, for one reason: on SQLite a write
+transaction already holds the whole database from BEGIN IMMEDIATE, so linking the entry in
+place (lock the head, insert the linked entry, move the head) adds no waiting; on PostgreSQL
+the head row would stay locked until the writer commits and every writer in the system would
+queue on it. There the entry is inserted unlinked (`seq`, `prev_hash`, `hash` empty, no lock)
+and linked — sealed — right after the writer commits, in a short transaction of its own that
+seals every unlinked entry in one go (`audit.services.seal_pending`)."""
 
 from __future__ import annotations
 
@@ -19,6 +25,12 @@ _COLS = ", ".join(f'"{c}"' for c in ENTRY_COLUMNS)
 _MARKS = ", ".join(["%s"] * len(ENTRY_COLUMNS))
 
 
+def links_in_place() -> bool:
+    """True where an entry is linked in the writer's own transaction (SQLite), False where it
+    is sealed after the commit (PostgreSQL)."""
+    return connection.vendor == "sqlite"
+
+
 def lock_head() -> tuple[int, str] | None:
     """(last_seq, last_hash) of the chain head, locked until the transaction ends; None when
     the head row does not exist yet."""
@@ -29,18 +41,43 @@ def lock_head() -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def _params(values: dict) -> list:
+    return [_FIELDS[c].get_db_prep_save(values[c], connection) for c in ENTRY_COLUMNS]
+
+
 def append(values: dict) -> int:
-    """Insert the entry and move the head to it; returns the entry's id."""
-    params = [_FIELDS[c].get_db_prep_save(values[c], connection) for c in ENTRY_COLUMNS]
+    """Insert a linked entry and move the head to it (the head is locked); returns its id."""
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                f'WITH e AS (INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id) '
-                "UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1 RETURNING (SELECT id FROM e)",
-                [*params, values["seq"], values["hash"]],
-            )
-            return cur.fetchone()[0]
-        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", params)
+        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", _params(values))
         entry_id = cur.fetchone()[0]
         cur.execute("UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1", [values["seq"], values["hash"]])
         return entry_id
+
+
+def insert_unsealed(values: dict) -> int:
+    """Insert an entry not yet linked (seq, prev_hash and hash NULL); returns its id."""
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", _params(values))
+        return cur.fetchone()[0]
+
+
+def has_unsealed() -> bool:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM audit_auditentry WHERE seq IS NULL LIMIT 1")
+        return cur.fetchone() is not None
+
+
+def seal_transaction_setup() -> None:
+    """A seal can always be redone from the entries, so on PostgreSQL its commit need not wait
+    for the disk: a seal lost in a crash is simply made again by the next one."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def seal(links: list[tuple[int, str, str, int]], last_seq: int, last_hash: str) -> None:
+    """Write the links [(seq, prev_hash, hash, id)] of unsealed entries and move the head.
+    The only update the audit log ever receives: NULL to the entry's place in the chain."""
+    with connection.cursor() as cur:
+        cur.executemany("UPDATE audit_auditentry SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL", links)
+        cur.execute("UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1", [last_seq, last_hash])

@@ -34,9 +34,11 @@ class Action(models.TextChoices):
 
 class AuditEntry(models.Model):
     """One audited event (审计记录). Hash-chained: `hash` covers this row's content and
-    `prev_hash`, which is the previous row's `hash`; `verify_audit` recomputes the chain."""
+    `prev_hash`, which is the previous row's `hash`; `verify_audit` recomputes the chain.
+    On PostgreSQL an entry is written unlinked (`seq`, `prev_hash`, `hash` empty) and sealed
+    into the chain right after its transaction commits (see `audit.chain_sql`)."""
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
+    seq = models.PositiveBigIntegerField("序号", unique=True, null=True, blank=True)
     created_at = models.DateTimeField("时间", db_index=True)
     action = models.CharField("操作", max_length=32, choices=Action.choices, db_index=True)
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True, db_index=True)
@@ -53,19 +55,22 @@ class AuditEntry(models.Model):
     request_id = models.CharField("请求ID", max_length=64, blank=True)
     client_ip = models.CharField("客户端地址", max_length=45, blank=True)
     source = models.CharField("来源", max_length=16, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_entry_unsealed"),
+        ]
 
     def __str__(self):
-        return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+        return f"#{self.seq or '待封存'} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

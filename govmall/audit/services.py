@@ -13,7 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from govmall.audit import chain_sql
@@ -106,23 +106,75 @@ def record(
         "client_ip": ctx.client_ip,
         "source": ctx.source,
     }
+    values["created_at"] = timezone.now()
     # savepoint=False: an entry belongs to the caller's transaction and fails with it; a
     # savepoint would cost two round trips on every audited write.
     with transaction.atomic(savepoint=False):
-        head = chain_sql.lock_head()
-        if head is None:
-            # The first appends race to create the head: one insert wins, the others wait for
-            # it and then lock the row it made (a plain create fails them on PostgreSQL).
-            AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
-            head = chain_sql.lock_head()
-        values["seq"] = head[0] + 1
-        values["created_at"] = timezone.now()
-        values["prev_hash"] = head[1]
-        values["hash"] = entry_digest(values)
-        entry = AuditEntry(id=chain_sql.append(values), **values)
+        if chain_sql.links_in_place():
+            head = _locked_head()
+            values["seq"] = head[0] + 1
+            values["prev_hash"] = head[1]
+            values["hash"] = entry_digest(values)
+            entry_id = chain_sql.append(values)
+        else:
+            values["seq"] = values["prev_hash"] = values["hash"] = None
+            entry_id = chain_sql.insert_unsealed(values)
+            _seal_after_commit()
+        entry = AuditEntry(id=entry_id, **values)
         entry._state.adding = False
         entry._state.db = "default"
     return entry
+
+
+def _locked_head() -> tuple[int, str]:
+    head = chain_sql.lock_head()
+    if head is None:
+        # The first appends race to create the head: one insert wins, the others wait for
+        # it and then lock the row it made (a plain create fails them on PostgreSQL).
+        AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
+        head = chain_sql.lock_head()
+    return head
+
+
+def _seal_after_commit() -> None:
+    """Queue one seal for when the current transaction commits (once per transaction)."""
+    if not any(func is _seal_committed for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_seal_committed, robust=True)
+
+
+def _seal_committed() -> None:
+    seal_pending()
+
+
+SEAL_BATCH = 1000
+
+
+def seal_pending(batch: int = SEAL_BATCH) -> int:
+    """Link every committed entry that is not yet in the chain (PostgreSQL writers insert
+    their entries unlinked and call this after their commit; the worker calls it too, so an
+    entry whose writer died between commit and seal is linked within minutes). Entries are
+    sealed in id order under the head lock; each gets its sequence number, the previous
+    entry's hash and its own hash. Returns how many were sealed."""
+    if not chain_sql.has_unsealed():
+        return 0
+    fields = [*HASHED_FIELDS, "id"]
+    total = 0
+    while True:
+        with transaction.atomic():
+            chain_sql.seal_transaction_setup()
+            last_seq, last_hash = _locked_head()
+            rows = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id").values(*fields)[:batch])
+            links = []
+            for row in rows:
+                last_seq += 1
+                row["seq"], row["prev_hash"] = last_seq, last_hash
+                last_hash = entry_digest(row)
+                links.append((last_seq, row["prev_hash"], last_hash, row["id"]))
+            if links:
+                chain_sql.seal(links, last_seq, last_hash)
+        total += len(rows)
+        if len(rows) < batch:
+            return total
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
@@ -159,13 +211,17 @@ class ChainReport:
     broken_id: int | None = None
 
 
-def verify_chain(chunk_size: int = 5000) -> ChainReport:
-    """Recompute the chain; name the first entry that was altered, removed or reordered."""
+def verify_chain(chunk_size: int = 5000, *, seal: bool = True) -> ChainReport:
+    """Recompute the chain; name the first entry that was altered, removed or reordered.
+    Committed entries not yet linked are sealed first (`seal_pending`), so the whole log is
+    checked."""
+    if seal:
+        seal_pending()
     expected_seq = 1
     prev_hash = GENESIS
     checked = 0
     fields = [*HASHED_FIELDS, "hash", "id"]
-    for row in AuditEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size):
+    for row in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").values(*fields).iterator(chunk_size=chunk_size):
         if row["seq"] != expected_seq:
             return ChainReport(False, checked, f"序号 {expected_seq} 的记录缺失（下一条为 {row['seq']}）：记录被删除或重排", row["seq"], row["id"])
         if row["prev_hash"] != prev_hash:

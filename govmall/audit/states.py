@@ -39,8 +39,7 @@ def transition(obj: models.Model, to: str, *, machine: StateMachine, reason: str
     `extra_fields` are set in the same save (e.g. a timestamp of the transition).
     """
     with transaction.atomic():
-        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-        current = getattr(locked, machine.field)
+        current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(machine.field, flat=True).get()
         if not machine.can(current, to):
             raise InvalidTransition(f"当前状态为「{machine.label(current)}」，不能变更为「{machine.label(to)}」")
         setattr(obj, machine.field, to)

@@ -200,7 +200,7 @@ def detail(request, pk, quote_form=None):
     if inside and bidding.status == BiddingStatus.OPEN and user.has_role(*CENTRE) and ctx["now"] >= bidding.quote_closes_at:
         ctx["can_close"] = True
     if inside and user.has_role(*STAFF):
-        ctx["timeline"] = scoping.visible(user, AuditEntry).filter(object_type="bidding.bidding", object_id=str(bidding.pk)).order_by("seq")[:50]
+        ctx["timeline"] = scoping.visible(user, AuditEntry).filter(object_type="bidding.bidding", object_id=str(bidding.pk)).order_by("id")[:50]
     return render(request, "bidding/detail.html", ctx)
 
 

@@ -212,7 +212,7 @@ def version_detail(request, pk):
             Q(object_type="catalog.mallcatalogversion", object_id=str(version.pk))
             | Q(object_type="catalog.mallitem", scope_path=version.subsite.region.path, message__startswith=f"草稿第 {version.number} 版")
         )
-        .order_by("-seq")[:30]
+        .order_by("-id")[:30]
     )
     other_editions = CatalogEdition.objects.exclude(pk=version.edition_id).exists()
     return render(

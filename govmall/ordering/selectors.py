@@ -98,10 +98,10 @@ def timeline(order: Order, *, for_supplier: bool = False) -> list[AuditEntry]:
     moment the order reached it (not the purchaser's internal steps or plans)."""
     qs = AuditEntry.objects.filter(Q(object_type="ordering.order", object_id=str(order.pk)))
     if not for_supplier:
-        return list(qs.order_by("seq"))
+        return list(qs.order_by("id"))
     if not order.sent_to_supplier_at:
         return []
-    entries = list(qs.filter(action__in=("create", "transition"), created_at__gte=order.sent_to_supplier_at).order_by("seq"))
+    entries = list(qs.filter(action__in=("create", "transition"), created_at__gte=order.sent_to_supplier_at).order_by("id"))
     for e in entries:
         if e.action == "create":
             e.message = f"采购人提交订单，金额 {order.total:,.2f} 元"  # shown only; the purchaser's plans stay internal

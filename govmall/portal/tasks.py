@@ -14,7 +14,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from govmall.accounts.models import Role
 from govmall.accounts.services import notify, users_with_role
-from govmall.audit.services import verify_and_store
+from govmall.audit.services import seal_pending, verify_and_store
 from govmall.core.context import Actor, acting_as
 from govmall.workdays.services import missing_years
 
@@ -61,6 +61,13 @@ def clear_expired_sessions() -> int:
 @db_periodic_task(crontab(hour="2", minute="30"))
 def nightly_audit_check():
     check_audit_chain()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def seal_audit_entries():
+    """Entries whose PostgreSQL writer died between its commit and its seal (any later write
+    seals them too); one cheap query when there is nothing to seal."""
+    seal_pending()
 
 
 @db_periodic_task(crontab(hour="8", minute="0"))

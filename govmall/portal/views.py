@@ -253,7 +253,7 @@ def _audit_queryset(request):
             qs = qs.filter(created_at__date__gte=data["since"])
         if data.get("until"):
             qs = qs.filter(created_at__date__lte=data["until"])
-    return form, qs.order_by("-seq")
+    return form, qs.order_by("-id")
 
 
 @login_required

@@ -404,7 +404,7 @@ def _render_detail(request, listing, **forms):
     refs = list(listing.references.all())
     for r in refs:
         r.current = r.is_current(rules.reference_stale_days)
-    timeline = scoping.visible(user, AuditEntry).filter(object_type="products.listing", object_id=str(listing.pk)).order_by("-seq")[:30]
+    timeline = scoping.visible(user, AuditEntry).filter(object_type="products.listing", object_id=str(listing.pk)).order_by("-id")[:30]
     editable = is_owner and listing.status in services.EDITABLE
     ctx = {
         "listing": listing, "specs": specs, "references": refs, "rules": rules, "timeline": timeline,

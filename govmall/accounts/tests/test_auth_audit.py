@@ -45,7 +45,7 @@ def test_second_factor_is_audited_as_a_second_login_entry(client, cast):
 
     csrf_post(client, "/accounts/otp/", {"token": current_totp(user)}, REMOTE_ADDR="203.0.113.7", HTTP_X_REQUEST_ID="req-totp-00001")
 
-    password, totp = AuditEntry.objects.filter(action="login").order_by("seq")
+    password, totp = AuditEntry.objects.filter(action="login").order_by("id")
     assert (password.request_id, password.message) == ("req-password-01", "登录成功（密码）")
     assert (totp.request_id, totp.message) == ("req-totp-00001", "完成双因素认证（动态口令）")
     assert (totp.actor_id, totp.org_id, totp.org_name) == (user.pk, user.organization_id, user.organization.name)

@@ -160,7 +160,7 @@ def test_right_password_works_again_after_the_cool_off(client, cast):
 def test_each_failure_and_the_lockout_are_audited(client, cast):
     for _ in range(5):
         attempt(client, "c_purchaser", WRONG)
-    failed = AuditEntry.objects.filter(action="login_failed").order_by("seq")
+    failed = AuditEntry.objects.filter(action="login_failed").order_by("id")
     locked = AuditEntry.objects.filter(action="locked_out")
     assert failed.count() == 5
     assert locked.count() == 1
@@ -175,7 +175,7 @@ def test_each_failure_and_the_lockout_are_audited(client, cast):
     assert failed[0].message == "用户名或密码错误"
     assert locked.get().message == "连续 5 次登录失败，账户锁定 30 分钟"
     # The lockout is recorded right after the fifth failure.
-    assert locked.get().seq > failed[3].seq
+    assert locked.get().id > failed[3].id
 
 
 def test_failures_of_unknown_user_names_are_audited_alike(client, cast):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from govmall.audit.models import Action, AuditChain, AuditEntry
-from govmall.audit.services import GENESIS, HASHED_FIELDS, entry_digest, record, verify_chain
+from govmall.audit.services import GENESIS, HASHED_FIELDS, entry_digest, record, seal_pending, verify_chain
 from govmall.core.context import Actor, acting_as
 
 TABLE = AuditEntry._meta.db_table
@@ -21,7 +21,9 @@ def five(db):
     """Five entries on an empty chain (seq 1..5)."""
     assert AuditEntry.objects.count() == 0
     with acting_as(Actor(username="chain-test"), source="command"):
-        return [record(Action.SYSTEM, object_type="test", object_id=str(i), object_repr=f"第{i}条", message=f"消息{i}") for i in range(1, 6)]
+        entries = [record(Action.SYSTEM, object_type="test", object_id=str(i), object_repr=f"第{i}条", message=f"消息{i}") for i in range(1, 6)]
+    seal_pending()  # what the commit does on PostgreSQL (the test's transaction never commits)
+    return entries
 
 
 def run_verify():
@@ -120,5 +122,27 @@ def test_verify_audit_names_reordered_entries(five):
 def test_appending_after_verification_continues_the_chain(five):
     with acting_as(Actor(username="chain-test")):
         sixth = record(Action.SYSTEM, message="第六条")
-    assert (sixth.seq, sixth.prev_hash) == (6, five[-1].hash)
+    seal_pending()
+    sixth.refresh_from_db()
+    assert (sixth.seq, sixth.prev_hash) == (6, AuditEntry.objects.get(pk=five[-1].pk).hash)
     assert run_verify()[0] == 0
+
+
+def test_an_entry_committed_unlinked_is_sealed_into_the_chain_in_id_order(five):
+    """What a PostgreSQL writer leaves when it dies between its commit and its seal: entries
+    without a place in the chain. The next seal (any writer's, the worker's, a verification)
+    links them after the last sealed entry, in the order they were written."""
+    raw(
+        f"INSERT INTO {TABLE} (created_at, action, actor_name, actor_id, org_id, org_name, object_type, object_id, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source) "
+        "SELECT created_at, action, actor_name, actor_id, org_id, org_name, object_type, %s, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source FROM "
+        f"{TABLE} WHERE seq = 5",
+        ["unsealed-1"],
+    )
+    raw(f"INSERT INTO {TABLE} (created_at, action, actor_name, actor_id, org_id, org_name, object_type, object_id, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source) "
+        f"SELECT created_at, action, actor_name, actor_id, org_id, org_name, object_type, %s, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source FROM {TABLE} WHERE seq = 5", ["unsealed-2"])  # fmt: skip
+    assert list(AuditEntry.objects.filter(seq__isnull=True).values_list("object_id", flat=True).order_by("id")) == ["unsealed-1", "unsealed-2"]
+    assert seal_pending() == 2
+    assert seal_pending() == 0
+    rows = list(AuditEntry.objects.order_by("seq").values_list("seq", "object_id"))
+    assert rows[-2:] == [(6, "unsealed-1"), (7, "unsealed-2")]
+    assert verify_chain().ok is True

@@ -284,7 +284,7 @@ def test_publishing_supersedes_the_version_in_force():
     assert (v1.status, v2.status) == ("superseded", "published")
     assert v2.published_at is not None
     assert published_mall_catalog(weihai()) == v2
-    transitions = list(AuditEntry.objects.filter(action=Action.TRANSITION).order_by("seq").values_list("object_id", "changes", "message"))
+    transitions = list(AuditEntry.objects.filter(action=Action.TRANSITION).order_by("id").values_list("object_id", "changes", "message"))
     assert transitions[-2:] == [
         (str(v1.pk), {"status": ["published", "superseded"]}, "被第 2 版替代"),
         (str(v2.pk), {"status": ["draft", "published"], "published_at": [None, transitions[-1][1]["published_at"][1]]}, "发布第 2 版（4 个品目），替代第 1 版"),

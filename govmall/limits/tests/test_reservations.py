@@ -45,7 +45,7 @@ def test_reserve_release_and_consume_move_the_money(buyer):
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, a.release_reason, b.status, b.consumed_amount) == ("released", "采购人取消订单", "consumed", Decimal("76500.50"))
-    entries = AuditEntry.objects.filter(object_type="limits.reservation").order_by("seq")
+    entries = AuditEntry.objects.filter(object_type="limits.reservation").order_by("id")
     assert [e.action for e in entries] == ["create", "create", "transition", "transition"]
     assert entries[0].message == "预留 12 万元：计划 " + plan.plan_no + " 剩余 38 万元，A0201 年度限额剩余 188 万元"
 

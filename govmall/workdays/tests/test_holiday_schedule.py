@@ -88,7 +88,7 @@ def test_replacing_a_year_replaces_its_days_and_audits_before_and_after(db):
     assert HolidayYear.objects.filter(year=2027).count() == 1
     assert list(hy.days.values_list("date", "name", "is_workday")) == [(D(2027, 1, 1), "元旦", False)]
     assert day_info(D(2027, 10, 1)).working is True  # no longer a holiday
-    entry = AuditEntry.objects.filter(object_type="workdays.holidayyear").order_by("-seq").first()
+    entry = AuditEntry.objects.filter(object_type="workdays.holidayyear").order_by("-id").first()
     assert entry.action == Action.UPDATE
     assert len(entry.changes["days"][0]) == 16
     assert entry.changes["days"][1] == {"2027-01-01": ["元旦", False]}
