@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, models, transaction
 from django.utils import timezone
 from stdnum.cn import uscc as uscc_std
 
@@ -156,14 +156,32 @@ def password_expired(user: User, max_age_days: int) -> bool:
 
 
 def notify(*, users, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> int:
-    """Send an in-app message to each user; with `dedupe_key`, a user gets it only once."""
-    sent = 0
-    for user in users:
-        if dedupe_key and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists():
-            continue
-        Notification.objects.create(recipient=user, title=title, body=body, link=link, dedupe_key=dedupe_key)
-        sent += 1
-    return sent
+    """Send an in-app message to each user; with `dedupe_key`, a user gets it only once.
+    `users` may be a queryset (then it is one INSERT … SELECT, whatever the number of
+    recipients) or any iterable of users."""
+    if isinstance(users, models.QuerySet) and not users.query.is_sliced:
+        try:
+            recipients_sql, recipients_params = users.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        table = Notification._meta.db_table
+        sql = (
+            f"INSERT INTO {table} (recipient_id, title, body, link, dedupe_key, created_at) "
+            f"SELECT r.pk, %s, %s, %s, %s, %s FROM ({recipients_sql}) r"
+        )
+        params = [title, body, link, dedupe_key, timezone.now(), *recipients_params]
+        if dedupe_key:
+            sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} n WHERE n.recipient_id = r.pk AND n.dedupe_key = %s)"
+            params.append(dedupe_key)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.rowcount
+    ids = list(dict.fromkeys(u.pk for u in users))
+    if dedupe_key and ids:
+        done = set(Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=ids).values_list("recipient_id", flat=True))
+        ids = [i for i in ids if i not in done]
+    Notification.objects.bulk_create([Notification(recipient_id=i, title=title, body=body, link=link, dedupe_key=dedupe_key) for i in ids])
+    return len(ids)
 
 
 def users_with_role(role: str, *, region_path: str | None = None):
