@@ -203,7 +203,7 @@ def _contract_no(prefix: str, source_no: str) -> str:
 def _create(contract: Contract, lines: list[ContractLine], fundings: list[ContractFunding]) -> Contract:
     contract.clauses = clauses_for(contract, lines)
     contract.save()
-    contract.parties.set([contract.purchaser.organization_id, contract.supplier_id])
+    contract.parties.add(contract.purchaser.organization_id, contract.supplier_id)  # a new contract: nothing to replace
     for ln in lines:
         ln.contract = contract
     ContractLine.objects.bulk_create(lines)
@@ -350,7 +350,11 @@ def contract_sign(*, contract: Contract, user) -> Contract:
 @locked_write
 def _sign(contract_id: int, side: str, user) -> Contract:
     with transaction.atomic():
-        c = Contract.objects.select_for_update(of=("self",)).select_related("purchaser__organization", "order", "bidding").get(pk=contract_id)
+        c = (
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("purchaser__organization__region", "order__purchaser__organization__region", "order__supplier", "bidding")
+            .get(pk=contract_id)
+        )
         if c.status != ContractStatus.PENDING:
             raise BusinessError(f"合同当前状态为「{c.get_status_display()}」，不能签署", field="status", code="state")
         now = timezone.now()
@@ -376,7 +380,7 @@ def _sign(contract_id: int, side: str, user) -> Contract:
 
 
 def _complete_signing(c: Contract, now) -> None:
-    for f in c.fundings.select_related("reservation"):
+    for f in c.fundings.select_related("plan", "reservation__purchaser__organization__region"):
         if f.reservation.status != ReservationStatus.RESERVED:
             raise BusinessError(f"计划 {f.plan.plan_no} 的额度预留已{f.reservation.get_status_display()}，不能签约", field="reservation")
         consume(reservation=f.reservation, amount=f.amount)

@@ -8,7 +8,7 @@ import copy
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -78,6 +78,9 @@ def reserve(*, purchaser, plan, category, amount, mode: str, reference: str = ""
     reference = (reference or "").strip()
     if len(reference) > 64:
         raise _refused(["业务单号不能超过 64 个字符"], ["reference"], mode)
+    duplicate = _refused([f"业务单号 {reference} 已有额度预留，不能重复预留"], ["reference"], mode)
+    if reference and Reservation.objects.filter(reference=reference).exists():
+        raise duplicate  # checked before the locks; a race between two is the unique index's
     plan = copy.copy(req.plan)  # the caller's instance is left as it was given
     since = window_start(req.on, req.standard.split_window_days) if req.standard else None
     with transaction.atomic():
@@ -94,10 +97,6 @@ def reserve(*, purchaser, plan, category, amount, mode: str, reference: str = ""
             window_total=usage.window_total, window_direct=usage.window_direct,
         )  # fmt: skip
         result = evaluate(facts)
-        if reference and Reservation.objects.filter(reference=reference).exists():
-            result.allowed = False
-            result.codes.append("reference")
-            result.reasons.append(f"业务单号 {reference} 已有额度预留，不能重复预留")
         if not result.allowed:
             raise LimitRefused(result)
         now = timezone.now()
@@ -107,10 +106,15 @@ def reserve(*, purchaser, plan, category, amount, mode: str, reference: str = ""
             "status": ReservationStatus.RESERVED, "reference": reference, "standard_id": req.standard.pk, "split_flag": result.split_flag,
             "warnings": result.warnings, "release_reason": "", "created_at": now, "updated_at": now,
         }  # fmt: skip
-        rid = ledger.reserve_writes(
-            values, plan_id=plan.pk, plan_used=row.used, plan_reserved=row.reserved + req.amount,
-            usage_id=usage.id, usage_used=usage.used, usage_reserved=usage.reserved + req.amount,
-        )  # fmt: skip
+        try:
+            rid = ledger.reserve_writes(
+                values, plan_id=plan.pk, plan_used=row.used, plan_reserved=row.reserved + req.amount,
+                usage_id=usage.id, usage_used=usage.used, usage_reserved=usage.reserved + req.amount,
+            )  # fmt: skip
+        except IntegrityError:
+            if reference:  # uniq_reservation_reference: another reservation took it meanwhile
+                raise duplicate from None
+            raise
         plan.reserved = row.reserved + req.amount
         res = Reservation(id=rid, **values)
         res._state.adding, res._state.db = False, "default"

@@ -175,8 +175,8 @@ def end_of_working_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
-def confirm_deadline_for(order: Order, start: dt.datetime) -> dt.datetime:
-    n = rules_for(order.subsite).confirm_working_days
+def confirm_deadline_for(order: Order, start: dt.datetime, rules: OrderingRules | None = None) -> dt.datetime:
+    n = (rules or rules_for(order.subsite)).confirm_working_days
     return end_of_working_day(add_working_days(start, n).date)
 
 
@@ -518,11 +518,9 @@ def _submit(user, purchaser, supplier_id, cap_category_id, plan_ids, amounts, pr
         order.order_no = _order_no(order)
         if order.status == S.AWAITING_SUPPLIER:
             order.sent_to_supplier_at = now
-            order.confirm_deadline = confirm_deadline_for(order, now)
+            order.confirm_deadline = confirm_deadline_for(order, now, rules)
         order.save(update_fields=["order_no", "sent_to_supplier_at", "confirm_deadline"])
-        order.parties.add(purchaser.organization_id)
-        if order.status == S.AWAITING_SUPPLIER:
-            order.parties.add(supplier.pk)
+        order.parties.add(purchaser.organization_id, *([supplier.pk] if order.status == S.AWAITING_SUPPLIER else []))
         OrderLine.objects.bulk_create(
             [
                 OrderLine(
@@ -619,8 +617,8 @@ def order_confirm(*, order: Order, user, now: dt.datetime | None = None) -> Orde
         _move(order, S.CONFIRMED, reason="供应商确认订单", extra={"confirmed_at": now, "confirmed_by": user}, refusal="不能确认")
         from govmall.products.services import listing_record_sale
 
-        for line in order.lines.all():
-            listing_record_sale(listing=line.listing, quantity=line.quantity)
+        for listing_id, quantity in order.lines.values_list("listing_id", "quantity"):
+            listing_record_sale(listing_id=listing_id, quantity=quantity)
         hooks.run_on_confirmed(order)
         _notify_purchaser(order, f"供应商已确认订单：{order.order_no}", f"{order.supplier.name} 已确认，请签订合同", key="confirmed")
     return order

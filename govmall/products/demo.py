@@ -21,7 +21,7 @@ from django.utils import timezone
 from govmall.accounts.models import Organization, OrgKind
 from govmall.catalog.selectors import listable_categories, published_mall_catalog
 from govmall.core.errors import BusinessError
-from govmall.products import green, services
+from govmall.products import green, search, services
 from govmall.products.catalogue_data import families_by_code, generate
 from govmall.products.models import CertificateKind, EnterpriseSize, Listing, ListingStatus
 from govmall.subsites.models import Subsite
@@ -173,6 +173,6 @@ def _one(rng, supplier, site, cat, g, regions, today):
     sales = int(rng.paretovariate(1.3) * 3) - 3
     if sales > 0:
         Listing.objects.filter(pk=listing.pk).update(sales_count=min(sales, 3000))
-        services.listing_record_sale(listing=listing, quantity=0)
+        search.index_listings([listing.pk])  # the ranking follows the sales figure
     _ = ListingStatus
     return listing

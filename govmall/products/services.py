@@ -495,13 +495,17 @@ def listing_delist(*, listing: Listing, reason: str = "", by_centre: bool = Fals
     return listing
 
 
-def listing_record_sale(*, listing: Listing, quantity: int = 1) -> None:
-    """For the ordering app: count a sale (ranking by sales)."""
+def listing_record_sale(*, listing_id: int, quantity: int = 1) -> None:
+    """For the ordering app: count a sale (ranking by sales). The count is part of the
+    confirming transaction; the listing's search ranking follows in the worker once it
+    commits (re-indexing segments the whole listing: no reason to hold the order's locks)."""
     from django.db.models import F
 
-    with transaction.atomic():
-        Listing.objects.filter(pk=listing.pk).update(sales_count=F("sales_count") + quantity)
-        search.index_listings([listing.pk])
+    from govmall.products.tasks import reindex_listings
+
+    Listing.objects.filter(pk=listing_id).update(sales_count=F("sales_count") + quantity)
+    ids = [listing_id]
+    transaction.on_commit(lambda: reindex_listings(ids))
 
 
 def _editable_or_refuse(listing: Listing) -> Listing:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from govmall.core.context import Actor, acting_as
 
@@ -26,3 +26,14 @@ def daily_check() -> dict:
 @db_periodic_task(crontab(hour="1", minute="10"))
 def products_daily():
     daily_check()
+
+
+@db_task()
+def reindex_listings(ids: list[int]):
+    """Re-index listings whose ranking facts changed (a sale), after their transaction."""
+    from django.db import transaction
+
+    from govmall.products.search import index_listings
+
+    with transaction.atomic():
+        index_listings(ids)

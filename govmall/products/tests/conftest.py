@@ -15,7 +15,7 @@ from govmall.accounts.models import OrgKind, Role
 from govmall.catalog.models import MallCatalogStatus, MallCatalogVersion, MallItem
 from govmall.catalog.selectors import category_by_code, current_edition
 from govmall.core.context import Actor, acting_as
-from govmall.products import services
+from govmall.products import search, services
 from govmall.products.models import CertificateKind, EnterpriseSize
 from govmall.products.search import lexicon
 from govmall.regions.models import Region
@@ -135,7 +135,7 @@ def make_listing(
             from govmall.products.models import Listing
 
             Listing.objects.filter(pk=listing.pk).update(sales_count=sales)
-            services.listing_record_sale(listing=listing, quantity=0)
+            search.index_listings([listing.pk])  # the ranking follows the sales figure
         if status == "delisted":
             return services.listing_delist(listing=listing, reason="供应商申请下架")
     listing.refresh_from_db()

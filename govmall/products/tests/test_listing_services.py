@@ -154,7 +154,7 @@ def test_rejection_needs_a_reason_and_keeps_it(supplier):
     services.listing_reject(listing=listing, reason="参考价链接无法打开，请更新")
     listing.refresh_from_db()
     assert (listing.status, listing.review_note) == ("rejected", "参考价链接无法打开，请更新")
-    entry = AuditEntry.objects.filter(object_type="products.listing", object_id=str(listing.pk), action="transition").order_by("-seq").first()
+    entry = AuditEntry.objects.filter(object_type="products.listing", object_id=str(listing.pk), action="transition").order_by("-id").first()
     assert entry.changes == {"status": ["pending_review", "rejected"], "reviewed_at": [None, entry.changes["reviewed_at"][1]], "review_note": [None, "参考价链接无法打开，请更新"]}
     assert entry.message == "驳回：参考价链接无法打开，请更新"
 
@@ -174,7 +174,7 @@ def test_a_price_rise_above_the_threshold_sends_a_listed_product_back_to_review(
         (Decimal("1000.00"), Decimal("1100.00"), "涨价 10.0%"),
         (Decimal("1100.00"), Decimal("1210.01"), "涨价 10.0%"),
     ]
-    entry = AuditEntry.objects.filter(object_id=str(listing.pk), action="transition").order_by("-seq").first()
+    entry = AuditEntry.objects.filter(object_id=str(listing.pk), action="transition").order_by("-id").first()
     assert entry.message == "修改后重新审核：涨价 10.0%，超过 10%"
 
 
@@ -202,7 +202,7 @@ def test_a_key_attribute_change_sends_it_back_but_a_minor_one_does_not(supplier)
     services.listing_update(listing=listing, data={"specs": {**DESKTOP_SPECS, "screen": "27", "memory": "8GB"}})
     listing.refresh_from_db()
     assert listing.status == "pending_review"
-    entry = AuditEntry.objects.filter(object_id=str(listing.pk), action="transition").order_by("-seq").first()
+    entry = AuditEntry.objects.filter(object_id=str(listing.pk), action="transition").order_by("-id").first()
     assert entry.message == "修改后重新审核：关键参数（内存）"
 
 
@@ -284,11 +284,13 @@ def test_the_mall_item_name_is_indexed(supplier):
     assert facts_for([listing.pk])[0].mall_name == "台式电脑整机"
 
 
-def test_recording_a_sale_reranks(supplier):
+def test_recording_a_sale_reranks_once_the_sale_commits(supplier, django_capture_on_commit_callbacks):
     listing = make_listing(supplier)
     before = SearchDoc.objects.get(listing=listing).static_rank
     Listing.objects.filter(pk=listing.pk).update(sales_count=500)
-    services.listing_record_sale(listing=listing, quantity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_record_sale(listing_id=listing.pk, quantity=1)
+        assert SearchDoc.objects.get(listing=listing).sales_count == 0  # not before the commit
     doc = SearchDoc.objects.get(listing=listing)
     assert doc.sales_count == 501
     assert doc.static_rank > before
