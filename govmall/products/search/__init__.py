@@ -50,6 +50,10 @@ def install(apps, schema_editor) -> None:
     backend_for_vendor(schema_editor.connection.vendor).install(schema_editor)
 
 
+def retier(schema_editor, thresholds: tuple[int, ...], overpriced_tier: int) -> None:
+    backend_for_vendor(schema_editor.connection.vendor).retier(schema_editor, thresholds, overpriced_tier)
+
+
 def uninstall(apps, schema_editor) -> None:
     backend_for_vendor(schema_editor.connection.vendor).uninstall(schema_editor)
 

@@ -22,10 +22,13 @@ from govmall.products.search.text import Segmenter, index_tokens
 RANK_MAX = 9999
 BUCKET_BASE = Decimal("1.5")
 BUCKET_LN = BUCKET_BASE.ln()
-# PostgreSQL tiers (search/postgres.py): static rank at or above → tier 1, 2, else 3;
-# overpriced listings are tier 4 (left out when the sub-site hides them).
-TIER_THRESHOLDS = (6500, 4000)
-OVERPRICED_TIER = 4
+# PostgreSQL tiers (search/postgres.py): static rank at or above → tier 1, 2, 3, else 4;
+# overpriced listings are tier 5 (left out when the sub-site hides them).
+# Tier 1 is about the best 1 % of a large catalogue, tier 2 the next 2 %, tier 3 the next 10 %
+# (measured on the benchmark's 1,000,000 listings): a filtered query then finds its first
+# page in small tiers instead of checking every match of a large one.
+TIER_THRESHOLDS = (5100, 4600, 4000)
+OVERPRICED_TIER = 5
 # SQLite: overpriced listings' keys start at this bit, so hiding them is `rowid < OVERPRICED_KEY`.
 OVERPRICED_KEY = 1 << 61
 
@@ -112,7 +115,10 @@ def static_rank(f: ListingFacts) -> int:
 def tier_of(rank: int, overpriced: bool = False) -> int:
     if overpriced:
         return OVERPRICED_TIER
-    return 1 if rank >= TIER_THRESHOLDS[0] else 2 if rank >= TIER_THRESHOLDS[1] else 3
+    for tier, threshold in enumerate(TIER_THRESHOLDS, start=1):
+        if rank >= threshold:
+            return tier
+    return len(TIER_THRESHOLDS) + 1
 
 
 def doc_key(rank: int, listing_id: int, overpriced: bool = False) -> int:

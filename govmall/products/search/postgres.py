@@ -13,7 +13,7 @@ from django.db import connection
 
 from govmall.products.search.documents import Doc
 
-TIERS = (1, 2, 3, 4)  # 4 = overpriced (documents.OVERPRICED_TIER)
+TIERS = (1, 2, 3, 4, 5)  # 5 = overpriced (documents.OVERPRICED_TIER)
 # ts_rank weights {D, C, B, A}: facets never count, name counts most.
 WEIGHTS = "'{0, 0.2, 0.4, 1.0}'"
 
@@ -47,6 +47,17 @@ def drop_indexes() -> None:
 
 def bulk_mode(on: bool) -> None:
     pass
+
+
+def retier(schema_editor, thresholds: tuple[int, ...], overpriced_tier: int) -> None:
+    """Migrations: new tier boundaries — the missing partial indexes are made, the documents
+    moved to their tier (no re-segmentation needed) and the unused indexes dropped."""
+    install(schema_editor)
+    whens = " ".join(f"WHEN static_rank >= {t} THEN {i}" for i, t in enumerate(thresholds, start=1))
+    schema_editor.execute(f"UPDATE products_searchdoc SET tier = CASE WHEN overpriced THEN {overpriced_tier} {whens} ELSE {len(thresholds) + 1} END")
+    for t in range(overpriced_tier + 1, 10):
+        schema_editor.execute(f"DROP INDEX IF EXISTS products_searchdoc_tsv_t{t}")
+    schema_editor.execute("ANALYZE products_searchdoc")
 
 
 def create_indexes() -> None:
@@ -104,11 +115,13 @@ def _price_sql(q) -> tuple[str, list]:
     if q.subsite_id is not None:
         sql += " AND subsite_id = %s"
         params.append(q.subsite_id)
+    # "+ 0": the exact price is checked on the rows the tsquery (with its price-band tokens)
+    # found; letting the planner AND in the (subsite, price) b-tree scans a large range of it.
     if q.price_min is not None:
-        sql += " AND price >= %s"
+        sql += " AND price + 0 >= %s"
         params.append(q.price_min)
     if q.price_max is not None:
-        sql += " AND price <= %s"
+        sql += " AND price + 0 <= %s"
         params.append(q.price_max)
     return sql, params
 

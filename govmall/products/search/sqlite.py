@@ -15,6 +15,12 @@ from govmall.products.search.text import text_score
 TABLE = "products_search_fts"
 
 
+def retier(schema_editor, thresholds: tuple[int, ...], overpriced_tier: int) -> None:
+    """Migrations: new tier boundaries (the tier column is kept in line; FTS5 ranks by its key)."""
+    whens = " ".join(f"WHEN static_rank >= {t} THEN {i}" for i, t in enumerate(thresholds, start=1))
+    schema_editor.execute(f"UPDATE products_searchdoc SET tier = CASE WHEN overpriced THEN {overpriced_tier} {whens} ELSE {len(thresholds) + 1} END")
+
+
 def install(schema_editor) -> None:
     schema_editor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(name, body, facets, tokenize = 'unicode61 remove_diacritics 0', detail = 'column')"
