@@ -28,6 +28,7 @@ class BiddingStatus(models.TextChoices):
     CONTRACTED = "contracted", "已签约"  # the contract was signed (contracts app)
     FAILED = "failed", "竞价失败"  # too few valid quotes, or every ranked supplier declined
     CANCELLED = "cancelled", "已取消"  # cancelled by the purchaser before the close
+    TERMINATED = "terminated", "已终止"  # its contract was cancelled before signing or terminated after (contracts app)
 
 
 class QuoteStatus(models.TextChoices):

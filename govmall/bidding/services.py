@@ -779,3 +779,9 @@ def bidding_rebid(*, bidding: Bidding, user) -> Bidding:
 def bidding_mark_contracted(bidding: Bidding) -> Bidding:
     """The contract for the confirmed award was signed (called by contracts)."""
     return transition(bidding, BiddingStatus.CONTRACTED, machine=BIDDING_MACHINE, reason="合同已签订")
+
+
+def bidding_mark_terminated(bidding: Bidding, reason: str) -> Bidding:
+    """Its contract was cancelled before signing or terminated after (called by contracts,
+    which releases or gives back the money)."""
+    return transition(bidding, BiddingStatus.TERMINATED, machine=BIDDING_MACHINE, reason=reason[:300])

@@ -11,7 +11,8 @@ BIDDING_MACHINE = StateMachine(
         B.DRAFT: frozenset({B.OPEN, B.CANCELLED}),  # publish; the purchaser drops the draft
         B.OPEN: frozenset({B.AWARDED, B.FAILED, B.CANCELLED}),  # close → award / fail; purchaser cancels before close
         B.AWARDED: frozenset({B.AWARDED, B.CONFIRMED, B.FAILED}),  # pass to next-ranked; winner confirms; nobody left
-        B.CONFIRMED: frozenset({B.CONTRACTED}),  # contract signed (contracts app)
+        B.CONFIRMED: frozenset({B.CONTRACTED, B.TERMINATED}),  # contract signed / cancelled before signing (contracts app)
+        B.CONTRACTED: frozenset({B.TERMINATED}),  # contract terminated (contracts app)
     },
 )
 

@@ -93,7 +93,11 @@ def reconciliation(user, *, today: dt.date | None = None, alert_days: int = 5, p
     fundings = ContractFunding.objects.filter(contract__in=contracts.filter(status__in=SIGNED_STATUSES)).select_related("contract__purchaser__organization", "contract__purchaser__district", "reservation")
     for f in fundings:
         r = f.reservation
-        if f.amount > r.amount or (r.consumed_amount is not None and r.consumed_amount != f.amount):
+        # a terminated contract gave its unpaid part back: it may use less, never more
+        wrong_use = r.consumed_amount is not None and (
+            r.consumed_amount > f.amount if f.contract.status == ContractStatus.TERMINATED else r.consumed_amount != f.amount
+        )
+        if f.amount > r.amount or wrong_use:
             add("over_reservation", f.contract.purchaser, f.contract.contract_no, f.amount,
                 f"计划资金 {f.amount:,.2f} 元，预留 {r.amount:,.2f} 元，签约占用 {r.consumed_amount if r.consumed_amount is not None else '—'}")  # fmt: skip
     return out

@@ -22,7 +22,7 @@ from govmall.audit.models import Action
 from govmall.audit.services import log_create, log_update, record, snapshot
 from govmall.audit.states import transition
 from govmall.bidding.models import Bidding
-from govmall.bidding.services import bidding_mark_contracted
+from govmall.bidding.services import bidding_mark_contracted, bidding_mark_terminated
 from govmall.contracts.amounts import capitals
 from govmall.contracts.models import (
     SME_MAX_TERM_DAYS,
@@ -45,7 +45,7 @@ from govmall.disclosure.models import AnnouncementKind
 from govmall.disclosure.services import publish
 from govmall.limits.locks import locked_write
 from govmall.limits.models import ReservationStatus
-from govmall.limits.services import consume, release
+from govmall.limits.services import consume, give_back, release
 from govmall.ordering.models import Order
 from govmall.ordering.services import (
     order_deliver,
@@ -430,11 +430,24 @@ def _cancel(contract_id: int, reason: str) -> Contract:
             for f in c.fundings.select_related("reservation"):
                 if f.reservation.status == ReservationStatus.RESERVED:
                     release(reservation=f.reservation, reason=f"合同 {c.contract_no} 签订前取消：{reason}"[:200])
+            bidding_mark_terminated(c.bidding, f"合同签订前取消：{reason}")
         _notify_parties(c, title=f"合同 {c.contract_no} 已取消", body=f"采购人在签订前取消了合同：{reason}")
     return c
 
 
 TERMINATION_KINDS = {"mutual": "双方协商一致", "reason": "依法或依约解除"}
+
+
+def _give_back_unpaid(c: Contract, reason: str) -> None:
+    """What a terminated contract will never pay goes back to its plans and annual caps, in
+    proportion to each plan's share of the contract (the last plan takes the rounding)."""
+    unpaid = c.amount - c.paid_total
+    fundings = list(c.fundings.select_related("reservation").order_by("id"))
+    if unpaid <= 0 or not fundings:
+        return
+    for f, part in zip(fundings, _split(unpaid, [f.amount for f in fundings])):
+        if part > 0 and f.reservation.status == ReservationStatus.CONSUMED:
+            give_back(reservation=f.reservation, amount=part, reason=reason[:200])
 
 
 def contract_terminate(*, contract: Contract, user, kind: str, reason: str) -> Contract:
@@ -459,6 +472,9 @@ def contract_terminate(*, contract: Contract, user, kind: str, reason: str) -> C
                        extra_fields={"terminated_kind": kind, "terminated_reason": reason, "terminated_at": now})  # fmt: skip
             if c.order_id:
                 order_terminate(c.order, f"合同终止（{text}）")
+            else:
+                bidding_mark_terminated(c.bidding, f"合同终止（{text}）")
+            _give_back_unpaid(c, f"合同 {c.contract_no} 终止（{TERMINATION_KINDS[kind]}）")
             org = c.purchaser.organization
             publish(
                 kind=AnnouncementKind.CONTRACT_CHANGE, title=f"{c.purchaser_name}关于{c.title}合同终止的公告"[:200],

@@ -180,6 +180,32 @@ def consume(*, reservation: Reservation, amount) -> Reservation:
     return reservation
 
 
+@locked_write
+def give_back(*, reservation: Reservation, amount, reason: str) -> Reservation:
+    """A signed purchase ended early (contract terminated): `amount` of what it used goes back
+    to the plan and the annual cap. The reservation stays consumed, for less."""
+    amount = parse_amount(amount, label="退回金额")
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessError("请说明退回原因", field="reason")
+    with transaction.atomic():
+        row, usage = _lock_for_finish(reservation)
+        locked = Reservation.objects.select_for_update().select_related("purchaser__organization__region").get(pk=reservation.pk)
+        if locked.status != ReservationStatus.CONSUMED:
+            raise BusinessError(f"额度预留当前为「{locked.get_status_display()}」，只有已签约的额度可以退回", field="status", code="state")
+        if amount > (locked.consumed_amount or 0):
+            raise BusinessError(f"退回金额 {wan(amount)} 超过签约金额 {wan(locked.consumed_amount or 0)}", field="amount")
+        now = timezone.now()
+        before = snapshot(locked, ["consumed_amount", "release_reason"])
+        locked.consumed_amount -= amount
+        locked.release_reason = reason[:200]
+        locked.save(update_fields=["consumed_amount", "release_reason", "updated_at"])
+        log_update(locked, before, message=f"退回 {wan(amount)} 至计划与年度限额：{reason}"[:500])
+        ledger.write_plan(row.id, used=row.used - amount, reserved=row.reserved, now=now)
+        ledger.write_usage(usage.id, used=usage.used - amount, reserved=usage.reserved, now=now)
+    return locked
+
+
 # --- Limit standards ------------------------------------------------------------------------
 
 RULE_FIELDS = ["tender_threshold", "mall_limit", "direct_max", "bidding_min", "cap_centralized", "cap_department", "cap_decentralized"]

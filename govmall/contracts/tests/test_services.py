@@ -208,8 +208,23 @@ def test_a_signed_contract_cannot_be_cancelled_only_terminated_and_published():
     assert c.order.status == OrderStatus.TERMINATED
     ann = Announcement.objects.get(kind=AnnouncementKind.CONTRACT_CHANGE, subject_id=c.pk)
     assert "供应商停产" in ann.body and c.contract_no in ann.body
-    # the signed amount stays used on the plan (limits has no way back for consumed money)
-    assert Plan.objects.get(pk=world.plan.pk).used == c.amount
+    # nothing was paid: the whole amount goes back to the plan and the annual cap
+    plan = Plan.objects.get(pk=world.plan.pk)
+    assert (plan.used, plan.reserved) == (Decimal("0.00"), Decimal("0.00"))
+    res = Reservation.objects.get(pk=c.fundings.get().reservation_id)
+    assert (res.status, res.consumed_amount, res.usage.used) == (ReservationStatus.CONSUMED, Decimal("0.00"), Decimal("0.00"))
+
+
+def test_terminating_a_partly_paid_contract_gives_back_only_the_unpaid_part():
+    world, c = accepted_contract()
+    with as_user(world.clerk):
+        services.payment_record(contract=c, user=world.clerk, amount="3000.00", paid_on=today(), voucher_no="PZ-1")
+        services.contract_terminate(contract=c, user=world.clerk, kind="reason", reason="剩余货物供应商无法继续提供")
+    plan = Plan.objects.get(pk=world.plan.pk)
+    assert plan.used == Decimal("3000.00")
+    res = Reservation.objects.get(pk=c.fundings.get().reservation_id)
+    assert (res.consumed_amount, res.usage.used) == (Decimal("3000.00"), Decimal("3000.00"))
+    assert "退回" in AuditEntry.objects.filter(object_type="limits.reservation", object_id=str(res.pk)).latest("id").message
 
 
 def test_termination_needs_a_kind_and_a_reason():
@@ -533,3 +548,49 @@ def test_a_supplier_with_open_contracts_cannot_exit():
 
     world, c = signed_contract()
     assert open_contracts_of_supplier(world.supplier_a) == [f"合同 {c.contract_no}（已签订）"]
+
+
+def _bidding_contract():
+    from govmall.bidding import services as bidding
+    from govmall.bidding.tests import helpers as bh
+
+    bh.make_mall()
+    buyer, plan = bh.make_buyer()
+    b = bh.published(buyer, plan)
+    sups = [bh.make_supplier() for _ in range(3)]
+    for i, s in enumerate(sups):
+        bh.quote(s, b, 500000 + i * 10000, brand_model="联想 启天M437")
+    b = bh.close(bh.move_deadline(b))
+    winner = next(s for s in sups if s.organization_id == b.awarded_quote.supplier_id)
+    with bh.as_user(winner):
+        bidding.award_confirm(bidding=b, user=winner)
+    return buyer, winner, plan, b, Contract.objects.get(bidding=b)
+
+
+def test_cancelling_a_bidding_contract_before_signing_ends_the_bidding_and_frees_the_plan():
+    from govmall.bidding.models import BiddingStatus
+    from govmall.bidding.tests import helpers as bh
+
+    buyer, _, plan, b, c = _bidding_contract()
+    with bh.as_user(buyer):
+        services.contract_cancel(contract=c, user=buyer, reason="预算调整，不再采购")
+    b.refresh_from_db()
+    assert b.status == BiddingStatus.TERMINATED
+    p = Plan.objects.get(pk=plan.pk)
+    assert (p.used, p.reserved) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_terminating_a_signed_bidding_contract_ends_the_bidding_and_gives_the_money_back():
+    from govmall.bidding.models import BiddingStatus
+    from govmall.bidding.tests import helpers as bh
+
+    buyer, winner, plan, b, c = _bidding_contract()
+    with bh.as_user(buyer):
+        services.contract_sign(contract=c, user=buyer)
+    with bh.as_user(winner):
+        services.contract_sign(contract=c, user=winner)
+    with bh.as_user(buyer):
+        services.contract_terminate(contract=c, user=buyer, kind="mutual", reason="需求取消，双方协商一致")
+    b.refresh_from_db()
+    assert b.status == BiddingStatus.TERMINATED
+    assert Plan.objects.get(pk=plan.pk).used == Decimal("0.00")
