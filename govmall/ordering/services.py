@@ -640,15 +640,15 @@ def order_refuse(*, order: Order, user, reason: str) -> Order:
 def order_deliver(order: Order, note: str = "", *, user=None) -> Order:
     """Delivery notice (送货通知) by the supplier, after the contract is signed."""
     if user is not None:
-        _require_supplier_side(user, order, "发送送货通知")
+        _require_supplier_side(user, order, "发出送达通知")
     note = (note or "").strip()
     if len(note) > REASON_MAX:
         raise BusinessError(f"送货说明不能超过 {REASON_MAX} 个字", field="note")
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status in (S.CONFIRMED, S.AWAITING_SUPPLIER, S.PENDING_APPROVAL):
-            raise BusinessError(f"订单 {order.order_no} 尚未签订合同，不能发送送货通知", field="status", code="state")
-        _move(order, S.DELIVERED, reason=f"送货通知{('：' + note) if note else ''}", extra={"delivered_at": timezone.now(), "delivery_note": note}, refusal="不能发送送货通知")
+            raise BusinessError(f"订单 {order.order_no} 尚未签订合同，不能发出送达通知", field="status", code="state")
+        _move(order, S.DELIVERED, reason=f"送达通知{('：' + note) if note else ''}", extra={"delivered_at": timezone.now(), "delivery_note": note}, refusal="不能发出送达通知")
         _notify_purchaser(order, f"供应商已送货：{order.order_no}", note or "请组织验收", key=f"delivered:{timezone.now():%Y%m%d%H%M%S}")
     return order
 
@@ -712,7 +712,7 @@ def order_mark_contracted(order: Order) -> Order:
     """Contract signed by both sides (contracts has consumed the reservations)."""
     with transaction.atomic():
         _move(order, S.CONTRACTED, reason="合同已签订", extra={"contracted_at": timezone.now()}, refusal="不能标记为已签约")
-        _notify_supplier(order, f"合同已签订：{order.order_no}", "请按合同约定送货，送达后发送送货通知", key="contracted")
+        _notify_supplier(order, f"合同已签订：{order.order_no}", "请按合同约定送货，送达后发出送达通知", key="contracted")
     return order
 
 

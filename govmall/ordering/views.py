@@ -257,7 +257,7 @@ def order_refuse(request, pk: int):
 @login_required
 @require_POST
 def order_deliver(request, pk: int):
-    return _act(request, pk, lambda o: services.order_deliver(o, request.POST.get("note", ""), user=request.user), "订单 {no} 已发送送货通知")
+    return _act(request, pk, lambda o: services.order_deliver(o, request.POST.get("note", ""), user=request.user), "订单 {no} 已发出送达通知")
 
 
 # --- Queues ----------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def test_purchaser_cancels_before_confirmation_but_not_after(world):
 def test_delivery_before_the_contract_is_refused_then_the_contract_steps_follow(world):
     order = submit(world)
     services.order_confirm(order=order, user=world.staff_a)
-    with pytest.raises(BusinessError, match="尚未签订合同，不能发送送货通知"):
+    with pytest.raises(BusinessError, match="尚未签订合同，不能发出送达通知"):
         services.order_deliver(order, "已送达", user=world.staff_a)
     with pytest.raises(BusinessError, match="不能标记为已验收"):
         services.order_mark_accepted(order)

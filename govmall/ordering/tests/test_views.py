@@ -128,7 +128,7 @@ def test_a_refused_transition_shows_its_chinese_message(client, world):
     login(client, world.staff_a)
     resp = csrf_post(client, reverse("ordering:order_deliver", args=[order.pk]), {"note": "x"}, form_url=reverse("ordering:supplier_orders"))
     page = client.get(resp.url)
-    assert "尚未签订合同，不能发送送货通知" in page.content.decode()
+    assert "尚未签订合同，不能发出送达通知" in page.content.decode()
     assert "采购人提交订单，金额 9,998.00 元" in page.content.decode()  # the supplier's timeline, without the plans
     assert world.plan.plan_no not in page.content.decode()
 
