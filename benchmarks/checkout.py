@@ -62,7 +62,7 @@ def setup(workers: int):
 
     worlds = []
     for _ in range(workers):
-        w = make_world(plan_amount=PLAN_AMOUNT)
+        w = make_world(plan_amount=PLAN_AMOUNT, stock=100000)  # every confirmed purchase takes one off the stock
         worlds.append({"clerk": w.clerk.pk, "staff": w.staff_a.pk, "listing": w.desktop.pk, "plan": w.plan.pk, "purchaser": w.purchaser.pk})
     return worlds
 

@@ -496,14 +496,17 @@ def listing_delist(*, listing: Listing, reason: str = "", by_centre: bool = Fals
 
 
 def listing_record_sale(*, listing_id: int, quantity: int = 1) -> None:
-    """For the ordering app: count a sale (ranking by sales). The count is part of the
-    confirming transaction; the listing's search ranking follows in the worker once it
-    commits (re-indexing segments the whole listing: no reason to hold the order's locks)."""
-    from django.db.models import F
+    """For the ordering app: a confirmed sale counts for ranking by sales and comes off the
+    stock the supplier declared (never below 0: the supplier confirmed, so it can deliver).
+    Both are part of the confirming transaction; the listing's search ranking follows in the
+    worker once it commits (re-indexing segments the whole listing: no reason to hold the
+    order's locks)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Greatest
 
     from govmall.products.tasks import reindex_listings
 
-    Listing.objects.filter(pk=listing_id).update(sales_count=F("sales_count") + quantity)
+    Listing.objects.filter(pk=listing_id).update(sales_count=F("sales_count") + quantity, stock=Greatest(F("stock") - quantity, Value(0)))
     ids = [listing_id]
     transaction.on_commit(lambda: reindex_listings(ids))
 

@@ -30,7 +30,7 @@ class World:
     printer: object  # supplier B, A02021003 打印机, 1,299.00
 
 
-def make_world(*, region_code: str = "371000", plan_amount="200000", clerk=None, approver=None) -> World:
+def make_world(*, region_code: str = "371000", plan_amount="200000", clerk=None, approver=None, stock: int = 10) -> World:
     if not _mall_exists():
         make_mall()
     clerk = clerk or make_user(Role.PURCHASER_CLERK, region_code=region_code, display_name="张经办")
@@ -41,7 +41,7 @@ def make_world(*, region_code: str = "371000", plan_amount="200000", clerk=None,
     b = supplier_org(name=f"威海蓝海信息技术有限公司{uuid.uuid4().hex[:4]}", region_code="371071")
     staff_a = make_user(Role.SUPPLIER_STAFF, org=a, display_name="王供应")
     staff_b = make_user(Role.SUPPLIER_STAFF, org=b, display_name="赵供应")
-    desktop = make_listing(a, code="A02010105", brand="联想", title="联想 启天M437 台式计算机", price="4999.00")
+    desktop = make_listing(a, code="A02010105", brand="联想", title="联想 启天M437 台式计算机", price="4999.00", stock=stock)
     printer = make_listing(b, code="A02021003", brand="惠普", title="惠普 M208dw 黑白激光打印机", price="1299.00", specs={"print_tech": "激光", "paper_size": "A4", "color": "黑白", "speed": "30"})
     return World(clerk, approver, purchaser, plan, a, b, staff_a, staff_b, desktop, printer)
 

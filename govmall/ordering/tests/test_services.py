@@ -102,7 +102,7 @@ def test_supplier_confirms_and_the_hooks_run_in_the_same_transaction(world, monk
     assert seen == [S.CONFIRMED]
     assert Notification.objects.filter(recipient=world.clerk, title__contains="已确认").exists()
     world.desktop.refresh_from_db()
-    assert world.desktop.sales_count == 2
+    assert (world.desktop.sales_count, world.desktop.stock) == (2, 8)  # counted as sold, off the stock of 10
 
 
 def test_a_failing_hook_rolls_the_confirmation_back(world, monkeypatch):

@@ -100,6 +100,7 @@ def make_listing(
     regions=("371000",),
     sales=0,
     site=None,
+    stock=10,
 ):
     """A listing through the services, taken as far as `status` (draft, pending_review,
     listed, rejected, delisted)."""
@@ -113,7 +114,7 @@ def make_listing(
             subsite=site,
             data={
                 "category": cat(code), "brand": brand, "model": model, "title": title or f"{brand} {model} 台式计算机 i5/16G/512G",
-                "price": price, "specs": DESKTOP_SPECS if specs is None else specs, "stock": 10, "delivery_days": 3, "warranty_months": 36,
+                "price": price, "specs": DESKTOP_SPECS if specs is None else specs, "stock": stock, "delivery_days": 3, "warranty_months": 36,
                 "delivery_regions": [Region.objects.get(code=c).pk for c in regions],
             },
         )  # fmt: skip
