@@ -67,17 +67,35 @@ def has_unsealed() -> bool:
         return cur.fetchone() is not None
 
 
-def seal_transaction_setup() -> None:
-    """A seal can always be redone from the entries, so on PostgreSQL its commit need not wait
-    for the disk: a seal lost in a crash is simply made again by the next one."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL synchronous_commit TO OFF")
+def lock_head_for_seal() -> tuple[int, str] | None:
+    """lock_head() for a seal. A seal can always be redone from the entries, so on PostgreSQL
+    its commit need not wait for the disk (a seal lost in a crash is made again by the next
+    one): the same statement turns synchronous commit off for this transaction."""
+    if connection.vendor != "postgresql":
+        return lock_head()
+    with connection.cursor() as cur:
+        cur.execute("SELECT last_seq, last_hash, set_config('synchronous_commit', 'off', true) FROM audit_auditchain WHERE id = 1 FOR UPDATE")
+        row = cur.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def seal(links: list[tuple[int, str, str, int]], last_seq: int, last_hash: str) -> None:
     """Write the links [(seq, prev_hash, hash, id)] of unsealed entries and move the head.
     The only update the audit log ever receives: NULL to the entry's place in the chain."""
     with connection.cursor() as cur:
-        cur.executemany("UPDATE audit_auditentry SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL", links)
-        cur.execute("UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1", [last_seq, last_hash])
+        if connection.vendor == "postgresql":
+            rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(links))
+            cur.execute(
+                f"WITH v(id, seq, prev_hash, hash) AS (VALUES {rows}), "
+                "e AS (UPDATE audit_auditentry SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash FROM v "
+                "WHERE audit_auditentry.id = v.id AND audit_auditentry.seq IS NULL RETURNING 1) "
+                "UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1 RETURNING (SELECT count(*) FROM e)",
+                [x for seq, prev, digest, entry_id in links for x in (entry_id, seq, prev, digest)] + [last_seq, last_hash],
+            )
+            written = cur.fetchone()[0]
+        else:
+            cur.executemany("UPDATE audit_auditentry SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL", links)
+            written = cur.rowcount
+            cur.execute("UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1", [last_seq, last_hash])
+    if written != len(links):  # only possible if something else sealed without the head lock
+        raise RuntimeError(f"audit seal wrote {written} of {len(links)} links")

@@ -126,13 +126,14 @@ def record(
     return entry
 
 
-def _locked_head() -> tuple[int, str]:
-    head = chain_sql.lock_head()
+def _locked_head(*, for_seal: bool = False) -> tuple[int, str]:
+    lock = chain_sql.lock_head_for_seal if for_seal else chain_sql.lock_head
+    head = lock()
     if head is None:
         # The first appends race to create the head: one insert wins, the others wait for
         # it and then lock the row it made (a plain create fails them on PostgreSQL).
         AuditChain.objects.bulk_create([AuditChain(pk=1)], ignore_conflicts=True)
-        head = chain_sql.lock_head()
+        head = lock()
     return head
 
 
@@ -161,8 +162,7 @@ def seal_pending(batch: int = SEAL_BATCH) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            chain_sql.seal_transaction_setup()
-            last_seq, last_hash = _locked_head()
+            last_seq, last_hash = _locked_head(for_seal=True)
             rows = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id").values(*fields)[:batch])
             links = []
             for row in rows:
