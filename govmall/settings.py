@@ -227,3 +227,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # The catalog level annual caps count on (二级品目): 3 = e.g. A0201 信息化设备 (DOMAIN.md §1).
 CAP_CATEGORY_LEVEL = env_int("GOVMALL_CAP_CATEGORY_LEVEL", 3, minimum=2)
+
+# PostgreSQL: how often one process seals committed audit entries into the hash chain
+# (audit.services._seal_committed); the worker seals every minute as well.
+GOVMALL_AUDIT_SEAL_INTERVAL_MS = env_int("GOVMALL_AUDIT_SEAL_INTERVAL_MS", 1000, minimum=0)

@@ -10,9 +10,11 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import time
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -143,7 +145,19 @@ def _seal_after_commit() -> None:
         transaction.on_commit(_seal_committed, robust=True)
 
 
+_last_seal = [0.0]  # when this process last sealed (time.monotonic): a throttle, nothing else
+
+
 def _seal_committed() -> None:
+    """Seal after a commit, at most once per `GOVMALL_AUDIT_SEAL_INTERVAL_MS` per process:
+    one seal links every writer's pending entries, so under load a seal a second per process
+    does the work of hundreds, and an interactive action (the first write after a pause) is
+    sealed at once. Entries of the last writes of a burst wait for the next seal by any
+    writer or for the worker's job (every minute)."""
+    now = time.monotonic()
+    if now - _last_seal[0] < settings.GOVMALL_AUDIT_SEAL_INTERVAL_MS / 1000:
+        return
+    _last_seal[0] = now
     seal_pending()
 
 

@@ -63,10 +63,11 @@ def nightly_audit_check():
     check_audit_chain()
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*"))
 def seal_audit_entries():
-    """Entries whose PostgreSQL writer died between its commit and its seal (any later write
-    seals them too); one cheap query when there is nothing to seal."""
+    """PostgreSQL: entries a writer left unsealed (the last writes of a burst, or a writer that
+    died between commit and seal; any later write seals them too). One cheap query when there
+    is nothing to seal."""
     seal_pending()
 
 

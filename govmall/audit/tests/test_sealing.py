@@ -1,0 +1,38 @@
+"""When an entry joins the chain: in place on SQLite; after the commit on PostgreSQL, by a
+seal that a process runs at most once per GOVMALL_AUDIT_SEAL_INTERVAL_MS."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from govmall.audit import services
+from govmall.audit.models import Action, AuditEntry
+from govmall.audit.services import record, seal_pending, verify_chain
+from govmall.core.context import Actor, acting_as
+
+
+def test_on_sqlite_an_entry_is_linked_in_its_own_transaction(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL seals after the commit")
+    with acting_as(Actor(username="seal-test")), transaction.atomic():
+        entry = record(Action.SYSTEM, message="一")
+        assert AuditEntry.objects.get(pk=entry.pk).seq == entry.seq == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=False, available_apps=["govmall.audit"])
+def test_on_postgresql_the_first_commit_after_a_pause_seals_and_later_ones_wait_for_the_next_seal(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links entries in place")
+    settings.GOVMALL_AUDIT_SEAL_INTERVAL_MS = 60_000
+    services._last_seal[0] = 0.0
+    with acting_as(Actor(username="seal-test")):
+        with transaction.atomic():
+            first = record(Action.SYSTEM, message="一")
+            assert AuditEntry.objects.get(pk=first.pk).seq is None  # unlinked until the commit
+        assert AuditEntry.objects.get(pk=first.pk).seq == 1
+        second = record(Action.SYSTEM, message="二")
+    assert AuditEntry.objects.get(pk=second.pk).seq is None  # within the interval: left for the next seal
+    assert seal_pending() == 1
+    assert AuditEntry.objects.get(pk=second.pk).seq == 2
+    assert verify_chain().ok
