@@ -62,7 +62,6 @@ def _refused(reasons: list[str], codes: list[str], mode="") -> LimitRefused:
     return LimitRefused(PolicyResult(allowed=False, reasons=reasons, codes=codes, mode=str(mode or "")))
 
 
-@locked_write
 def reserve(*, purchaser, plan, category, amount, mode: str, reference: str = "", on: dt.date | None = None) -> Reservation:
     """Check and hold `amount` against the plan and the annual cap in one locked transaction.
 
@@ -83,6 +82,13 @@ def reserve(*, purchaser, plan, category, amount, mode: str, reference: str = ""
         raise duplicate  # checked before the locks; a race between two is the unique index's
     plan = copy.copy(req.plan)  # the caller's instance is left as it was given
     since = window_start(req.on, req.standard.split_window_days) if req.standard else None
+    return _reserve_locked(req, plan, since, reference, duplicate)
+
+
+@locked_write
+def _reserve_locked(req, plan, since, reference: str, duplicate: LimitRefused) -> Reservation:
+    """The locked part of reserve(): only this holds the SQLite write gate (the reference
+    reads before it need no lock)."""
     with transaction.atomic():
         row = ledger.lock_plan(plan.pk)
         plan.purchaser_id, plan.status, plan.amount, plan.used, plan.reserved = row.purchaser_id, row.status, row.amount, row.used, row.reserved
