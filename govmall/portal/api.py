@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
@@ -61,7 +61,7 @@ class UserOut(Schema):
 
 class AuditOut(Schema):
     id: int
-    seq: int
+    seq: int | None = Field(None, description="链内序号；PostgreSQL 上提交后由封存补上，之前为空（待封存）")
     created_at: dt.datetime
     action: str
     actor_name: str
@@ -73,7 +73,7 @@ class AuditOut(Schema):
     message: str
     request_id: str
     client_ip: str
-    hash: str
+    hash: str | None = Field(None, description="本条哈希；待封存时为空")
 
 
 class WorkdayOut(Schema):
@@ -159,7 +159,7 @@ def user(request, user_id: int):
 @paginate
 def audit(request, action: str | None = None, object_type: str | None = None):
     _staff_only(request)
-    qs = scoping.visible(request.user, AuditEntry).order_by("-seq")
+    qs = scoping.visible(request.user, AuditEntry).order_by("-id")
     if action:
         qs = qs.filter(action=action)
     if object_type:
