@@ -169,7 +169,7 @@ def notify(*, users, title: str, body: str = "", link: str = "", dedupe_key: str
             f"INSERT INTO {table} (recipient_id, title, body, link, dedupe_key, created_at) "
             f"SELECT r.pk, %s, %s, %s, %s, %s FROM ({recipients_sql}) r"
         )
-        params = [title, body, link, dedupe_key, timezone.now(), *recipients_params]
+        params = [title, body, link, dedupe_key, connection.ops.adapt_datetimefield_value(timezone.now()), *recipients_params]
         if dedupe_key:
             sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} n WHERE n.recipient_id = r.pk AND n.dedupe_key = %s)"
             params.append(dedupe_key)
