@@ -41,24 +41,20 @@ def lock_head() -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
-def _params(values: dict) -> list:
-    return [_FIELDS[c].get_db_prep_save(values[c], connection) for c in ENTRY_COLUMNS]
+def insert(values: dict) -> int:
+    """Insert an entry, linked or not yet (seq, prev_hash and hash NULL); returns its id."""
+    params = [_FIELDS[c].get_db_prep_save(values[c], connection) for c in ENTRY_COLUMNS]
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", params)
+        return cur.fetchone()[0]
 
 
 def append(values: dict) -> int:
     """Insert a linked entry and move the head to it (the head is locked); returns its id."""
+    entry_id = insert(values)
     with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", _params(values))
-        entry_id = cur.fetchone()[0]
         cur.execute("UPDATE audit_auditchain SET last_seq = %s, last_hash = %s WHERE id = 1", [values["seq"], values["hash"]])
-        return entry_id
-
-
-def insert_unsealed(values: dict) -> int:
-    """Insert an entry not yet linked (seq, prev_hash and hash NULL); returns its id."""
-    with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", _params(values))
-        return cur.fetchone()[0]
+    return entry_id
 
 
 def has_unsealed() -> bool:

@@ -120,7 +120,7 @@ def record(
             entry_id = chain_sql.append(values)
         else:
             values["seq"] = values["prev_hash"] = values["hash"] = None
-            entry_id = chain_sql.insert_unsealed(values)
+            entry_id = chain_sql.insert(values)
             _seal_after_commit()
         entry = AuditEntry(id=entry_id, **values)
         entry._state.adding = False
@@ -225,12 +225,11 @@ class ChainReport:
     broken_id: int | None = None
 
 
-def verify_chain(chunk_size: int = 5000, *, seal: bool = True) -> ChainReport:
+def verify_chain(chunk_size: int = 5000) -> ChainReport:
     """Recompute the chain; name the first entry that was altered, removed or reordered.
     Committed entries not yet linked are sealed first (`seal_pending`), so the whole log is
     checked."""
-    if seal:
-        seal_pending()
+    seal_pending()
     expected_seq = 1
     prev_hash = GENESIS
     checked = 0

@@ -251,50 +251,42 @@ def quote(request, pk):
     return detail(request, pk, quote_form=form)
 
 
-@login_required
-@require_POST
-def withdraw(request, pk):
+def _supplier_act(request, pk, act, ok: str):
+    """A supplier's one-click action on a published bidding: `act(bidding)`, then back to it."""
     _require(request.user, {Role.SUPPLIER_STAFF})
     bidding = _published_or_404(request.user, pk)
     try:
-        services.quote_withdraw(bidding=bidding, user=request.user)
+        act(bidding)
     except BusinessError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "报价已撤回。截止前可重新报价。")
+        messages.success(request, ok)
     return redirect("bidding:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    return _supplier_act(request, pk, lambda b: services.quote_withdraw(bidding=b, user=request.user), "报价已撤回。截止前可重新报价。")
 
 
 @login_required
 @require_POST
 def confirm(request, pk):
-    _require(request.user, {Role.SUPPLIER_STAFF})
-    bidding = _published_or_404(request.user, pk)
-    try:
-        services.award_confirm(bidding=bidding, user=request.user)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已确认成交，采购人将与贵单位签订合同。")
-    return redirect("bidding:detail", pk=pk)
+    return _supplier_act(request, pk, lambda b: services.award_confirm(bidding=b, user=request.user), "已确认成交，采购人将与贵单位签订合同。")
 
 
 @login_required
 @require_POST
 def decline(request, pk):
-    _require(request.user, {Role.SUPPLIER_STAFF})
-    bidding = _published_or_404(request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
+        _require(request.user, {Role.SUPPLIER_STAFF})
+        _published_or_404(request.user, pk)
         messages.error(request, "请填写放弃成交的原因")
         return redirect("bidding:detail", pk=pk)
-    try:
-        services.award_decline(bidding=bidding, user=request.user, reason=form.cleaned_data["reason"])
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已放弃成交，成交将顺延至下一名。")
-    return redirect("bidding:detail", pk=pk)
+    reason = form.cleaned_data["reason"]
+    return _supplier_act(request, pk, lambda b: services.award_decline(bidding=b, user=request.user, reason=reason), "已放弃成交，成交将顺延至下一名。")
 
 
 # --- Centre ---------------------------------------------------------------------------------

@@ -132,14 +132,9 @@ def test_an_entry_committed_unlinked_is_sealed_into_the_chain_in_id_order(five):
     """What a PostgreSQL writer leaves when it dies between its commit and its seal: entries
     without a place in the chain. The next seal (any writer's, the worker's, a verification)
     links them after the last sealed entry, in the order they were written."""
-    raw(
-        f"INSERT INTO {TABLE} (created_at, action, actor_name, actor_id, org_id, org_name, object_type, object_id, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source) "
-        "SELECT created_at, action, actor_name, actor_id, org_id, org_name, object_type, %s, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source FROM "
-        f"{TABLE} WHERE seq = 5",
-        ["unsealed-1"],
-    )
-    raw(f"INSERT INTO {TABLE} (created_at, action, actor_name, actor_id, org_id, org_name, object_type, object_id, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source) "
-        f"SELECT created_at, action, actor_name, actor_id, org_id, org_name, object_type, %s, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source FROM {TABLE} WHERE seq = 5", ["unsealed-2"])  # fmt: skip
+    cols = "created_at, action, actor_name, actor_id, org_id, org_name, object_type, {object_id}, object_repr, owner_org_id, scope_path, changes, message, request_id, client_ip, source"
+    for object_id in ("unsealed-1", "unsealed-2"):
+        raw(f"INSERT INTO {TABLE} ({cols.format(object_id='object_id')}) SELECT {cols.format(object_id='%s')} FROM {TABLE} WHERE seq = 5", [object_id])
     assert list(AuditEntry.objects.filter(seq__isnull=True).values_list("object_id", flat=True).order_by("id")) == ["unsealed-1", "unsealed-2"]
     assert seal_pending() == 2
     assert seal_pending() == 0

@@ -51,7 +51,11 @@ def install(apps, schema_editor) -> None:
 
 
 def retier(schema_editor, thresholds: tuple[int, ...], overpriced_tier: int) -> None:
-    backend_for_vendor(schema_editor.connection.vendor).retier(schema_editor, thresholds, overpriced_tier)
+    """Migrations: new tier boundaries. The documents move to their tier (no re-segmentation
+    needed); the back-end then adjusts its per-tier indexes."""
+    whens = " ".join(f"WHEN static_rank >= {t} THEN {i}" for i, t in enumerate(thresholds, start=1))
+    schema_editor.execute(f"UPDATE products_searchdoc SET tier = CASE WHEN overpriced THEN {overpriced_tier} {whens} ELSE {len(thresholds) + 1} END")
+    backend_for_vendor(schema_editor.connection.vendor).tiers_changed(schema_editor, overpriced_tier)
 
 
 def uninstall(apps, schema_editor) -> None:

@@ -49,12 +49,10 @@ def bulk_mode(on: bool) -> None:
     pass
 
 
-def retier(schema_editor, thresholds: tuple[int, ...], overpriced_tier: int) -> None:
-    """Migrations: new tier boundaries — the missing partial indexes are made, the documents
-    moved to their tier (no re-segmentation needed) and the unused indexes dropped."""
+def tiers_changed(schema_editor, overpriced_tier: int) -> None:
+    """After a retier (search.retier): the missing partial indexes are made, the unused ones
+    dropped, the statistics refreshed."""
     install(schema_editor)
-    whens = " ".join(f"WHEN static_rank >= {t} THEN {i}" for i, t in enumerate(thresholds, start=1))
-    schema_editor.execute(f"UPDATE products_searchdoc SET tier = CASE WHEN overpriced THEN {overpriced_tier} {whens} ELSE {len(thresholds) + 1} END")
     for t in range(overpriced_tier + 1, 10):
         schema_editor.execute(f"DROP INDEX IF EXISTS products_searchdoc_tsv_t{t}")
     schema_editor.execute("ANALYZE products_searchdoc")

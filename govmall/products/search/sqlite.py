@@ -15,10 +15,8 @@ from govmall.products.search.text import text_score
 TABLE = "products_search_fts"
 
 
-def retier(schema_editor, thresholds: tuple[int, ...], overpriced_tier: int) -> None:
-    """Migrations: new tier boundaries (the tier column is kept in line; FTS5 ranks by its key)."""
-    whens = " ".join(f"WHEN static_rank >= {t} THEN {i}" for i, t in enumerate(thresholds, start=1))
-    schema_editor.execute(f"UPDATE products_searchdoc SET tier = CASE WHEN overpriced THEN {overpriced_tier} {whens} ELSE {len(thresholds) + 1} END")
+def tiers_changed(schema_editor, overpriced_tier: int) -> None:
+    """After a retier: nothing to do (FTS5 ranks by the document key; tiers are PostgreSQL's)."""
 
 
 def install(schema_editor) -> None:
