@@ -14,12 +14,14 @@ class ContractsConfig(AppConfig):
         from govmall.contracts import scoping  # noqa: F401 - registers the scope rules
         from govmall.contracts import tasks  # noqa: F401 - registers the worker jobs
         from govmall.contracts.exits import open_contracts_of_supplier
+        from govmall.contracts.selectors import contract_link_for_order
         from govmall.contracts.services import contract_from_bidding, contract_from_order
         from govmall.contracts.workspace import todos
-        from govmall.ordering.hooks import register_on_confirmed
+        from govmall.ordering.hooks import register_on_confirmed, register_related
         from govmall.suppliers.exit import register_open_business
 
         register_on_confirmed(contract_from_order)
+        register_related(contract_link_for_order)
         register_on_award_confirmed(contract_from_bidding)
         register_open_business(open_contracts_of_supplier)
         workspace.register(todos)

@@ -146,3 +146,14 @@ def plan_trace(user, plan: Plan) -> Trace:
         "paid": sum((t.paid_share for t in contracts), Decimal("0")),
     }  # fmt: skip
     return Trace(plan=plan, reservations=reservations, orders=order_rows, biddings=biddings, contracts=contracts, totals=totals)
+
+
+def contract_link_for_order(order, user) -> list[tuple[str, str, str]]:
+    """For the order page (ordering.hooks.register_related): the order's contract, if `user`
+    may see it."""
+    from django.urls import reverse
+
+    c = scoping.visible(user, Contract).filter(order=order).only("contract_no", "status").first()
+    if c is None:
+        return []
+    return [("合同", f"{c.contract_no}（{c.get_status_display()}）", reverse("contracts:detail", args=[c.contract_no]))]

@@ -19,7 +19,7 @@ from govmall.accounts import scoping
 from govmall.accounts.models import Role
 from govmall.core.errors import BusinessError
 from govmall.limits.policy import LimitRefused
-from govmall.ordering import selectors, services
+from govmall.ordering import hooks, selectors, services
 from govmall.ordering.models import CartItem, Order, OrderStatus
 from govmall.ordering.states import ORDER_MACHINE
 from govmall.purchasers.selectors import purchaser_of_user
@@ -206,6 +206,7 @@ def order_detail(request, pk: int):
         "can_confirm": own_supplier and order.status == S.AWAITING_SUPPLIER,
         "can_deliver": own_supplier and order.status == S.CONTRACTED,
         "is_supplier": own_supplier,
+        "related": hooks.related(order, user),
         "status_label": ORDER_MACHINE.label(order.status),
     }
     return render(request, "ordering/order_detail.html", ctx)

@@ -276,3 +276,11 @@ def test_the_centre_sets_contract_rules_and_bad_values_are_named(client, cast):
     assert r.status_code == 302
     rules = ContractRules.objects.get()
     assert (rules.payment_term_days, rules.acceptance_days, rules.unsigned_alert_days) == (20, 5, 3)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["purchaser", "supplier", "operator"])
+def test_the_order_page_links_to_its_contract_for_whoever_may_see_both(client, world, role):
+    c = world["contracts"]["SIGNED"]
+    page = client_for(client, world, role).get(f"/orders/{c.order_id}/").content.decode()
+    assert f'href="/contracts/{c.contract_no}/"' in page and f"{c.contract_no}（已签订）" in page
