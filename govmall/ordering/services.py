@@ -618,7 +618,7 @@ def order_confirm(*, order: Order, user, now: dt.datetime | None = None) -> Orde
         from govmall.products.services import listing_record_sale
 
         for listing_id, quantity in order.lines.values_list("listing_id", "quantity"):
-            listing_record_sale(listing_id=listing_id, quantity=quantity)
+            listing_record_sale(listing_id=listing_id, quantity=quantity, reference=order.order_no)
         hooks.run_on_confirmed(order)
         _notify_purchaser(order, f"供应商已确认订单：{order.order_no}", f"{order.supplier.name} 已确认，请签订合同", key="confirmed")
     return order

@@ -495,18 +495,21 @@ def listing_delist(*, listing: Listing, reason: str = "", by_centre: bool = Fals
     return listing
 
 
-def listing_record_sale(*, listing_id: int, quantity: int = 1) -> None:
+def listing_record_sale(*, listing_id: int, quantity: int = 1, reference: str = "") -> None:
     """For the ordering app: a confirmed sale counts for ranking by sales and comes off the
-    stock the supplier declared (never below 0: the supplier confirmed, so it can deliver).
-    Both are part of the confirming transaction; the listing's search ranking follows in the
+    stock the supplier declared (never below 0: the supplier confirmed, so it can deliver),
+    audited, in the confirming transaction. The listing's search ranking follows in the
     worker once it commits (re-indexing segments the whole listing: no reason to hold the
     order's locks)."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Greatest
-
     from govmall.products.tasks import reindex_listings
 
-    Listing.objects.filter(pk=listing_id).update(sales_count=F("sales_count") + quantity, stock=Greatest(F("stock") - quantity, Value(0)))
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update(of=("self",)).select_related("supplier__region").get(pk=listing_id)
+        before = snapshot(listing, ["stock", "sales_count"])
+        listing.stock = max(listing.stock - quantity, 0)
+        listing.sales_count += quantity
+        Listing.objects.filter(pk=listing_id).update(stock=listing.stock, sales_count=listing.sales_count)
+        log_update(listing, before, message=f"售出 {quantity} 件" + (f"（订单 {reference}）" if reference else ""))
     ids = [listing_id]
     transaction.on_commit(lambda: reindex_listings(ids))
 

@@ -103,6 +103,8 @@ def test_supplier_confirms_and_the_hooks_run_in_the_same_transaction(world, monk
     assert Notification.objects.filter(recipient=world.clerk, title__contains="已确认").exists()
     world.desktop.refresh_from_db()
     assert (world.desktop.sales_count, world.desktop.stock) == (2, 8)  # counted as sold, off the stock of 10
+    entry = AuditEntry.objects.filter(object_type="products.listing", object_id=str(world.desktop.pk)).latest("id")
+    assert entry.changes == {"stock": [10, 8], "sales_count": [0, 2]} and order.order_no in entry.message
 
 
 def test_a_failing_hook_rolls_the_confirmation_back(world, monkeypatch):
