@@ -41,11 +41,39 @@ def lock_head() -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
-def insert(values: dict) -> int:
-    """Insert an entry, linked or not yet (seq, prev_hash and hash NULL); returns its id."""
+def insert_sql(values: dict) -> tuple[str, list]:
+    """The INSERT of an entry, linked or not yet (seq, prev_hash and hash NULL), and its
+    parameters."""
     params = [_FIELDS[c].get_db_prep_save(values[c], connection) for c in ENTRY_COLUMNS]
+    return f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS})", params
+
+
+def insert_select_sql(values: dict, *, source: str, expressions: dict[str, tuple[str, list]]) -> tuple[str, list]:
+    """PostgreSQL: insert_sql as INSERT … SELECT … FROM `source` (a row source of the
+    caller's statement: no row, no entry), with some columns given as SQL `expressions`
+    (sql, params) over it. The other values travel as one JSON parameter
+    (jsonb_populate_record), which keeps a caller's statement short and preparable."""
+    from govmall.core.sqljson import row_json
+
+    row = {c: values[c] for c in ENTRY_COLUMNS if c not in expressions}
+    parts, params = [], []
+    for c in ENTRY_COLUMNS:
+        if c in expressions:
+            sql, extra = expressions[c]
+            parts.append(sql)
+            params += extra
+        else:
+            parts.append(f'e."{c}"')
+    params.append(row_json(row))  # its placeholder comes last in the text
+    select = f"SELECT {', '.join(parts)} FROM {source}, jsonb_populate_record(NULL::audit_auditentry, %s::jsonb) e"
+    return f"INSERT INTO audit_auditentry ({_COLS}) {select}", params
+
+
+def insert(values: dict) -> int:
+    """Insert an entry, linked or not yet; returns its id."""
+    sql, params = insert_sql(values)
     with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO audit_auditentry ({_COLS}) VALUES ({_MARKS}) RETURNING id", params)
+        cur.execute(sql + " RETURNING id", params)
         return cur.fetchone()[0]
 
 
@@ -63,15 +91,27 @@ def has_unsealed() -> bool:
         return cur.fetchone() is not None
 
 
-def lock_head_for_seal() -> tuple[int, str] | None:
+class HeadBusy(Exception):
+    """lock_head_for_seal(wait=False): another transaction holds the head (it is sealing)."""
+
+
+def lock_head_for_seal(*, wait: bool = True) -> tuple[int, str] | None:
     """lock_head() for a seal. A seal can always be redone from the entries, so on PostgreSQL
     its commit need not wait for the disk (a seal lost in a crash is made again by the next
-    one): the same statement turns synchronous commit off for this transaction."""
+    one): the same statement turns synchronous commit off for this transaction. With
+    `wait=False` (PostgreSQL), raises HeadBusy at once instead of waiting for another seal."""
     if connection.vendor != "postgresql":
         return lock_head()
     with connection.cursor() as cur:
-        cur.execute("SELECT last_seq, last_hash, set_config('synchronous_commit', 'off', true) FROM audit_auditchain WHERE id = 1 FOR UPDATE")
+        cur.execute(
+            "SELECT last_seq, last_hash, set_config('synchronous_commit', 'off', true) FROM audit_auditchain WHERE id = 1 FOR UPDATE"
+            + ("" if wait else " SKIP LOCKED")
+        )
         row = cur.fetchone()
+        if row is None and not wait:
+            cur.execute("SELECT 1 FROM audit_auditchain WHERE id = 1")
+            if cur.fetchone() is not None:
+                raise HeadBusy
     return (row[0], row[1]) if row else None
 
 

@@ -36,3 +36,41 @@ def test_on_postgresql_the_first_commit_after_a_pause_seals_and_later_ones_wait_
     assert seal_pending() == 1
     assert AuditEntry.objects.get(pk=second.pk).seq == 2
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=False, available_apps=["govmall.audit"])
+def test_on_postgresql_a_writer_does_not_wait_while_another_process_seals(settings):
+    """A seal after a commit skips when the head is held by another seal: that seal or the
+    next links the entry, and the writer's request does not queue behind it."""
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links entries in place")
+    settings.GOVMALL_AUDIT_SEAL_INTERVAL_MS = 0
+    with acting_as(Actor(username="seal-test")):
+        record(Action.SYSTEM, message="建链")  # the head exists
+    held, release = threading.Event(), threading.Event()
+
+    def other_seal():
+        from django.db import connections
+
+        try:
+            with transaction.atomic():
+                services._locked_head(for_seal=True)
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=other_seal)
+    t.start()
+    try:
+        assert held.wait(10)
+        with acting_as(Actor(username="seal-test")):
+            entry = record(Action.SYSTEM, message="未等待")  # autocommit: its seal runs now, and skips
+        assert AuditEntry.objects.get(pk=entry.pk).seq is None
+    finally:
+        release.set()
+        t.join(10)
+    assert seal_pending() == 1
+    assert verify_chain().ok
