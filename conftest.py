@@ -8,6 +8,16 @@ from django.test import Client
 from govmall.testing import make_cast
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Each test starts with reserve()'s per-process reference cache empty: a rolled-back test
+    may have cached rows that the next test's database no longer has."""
+    from govmall.limits.policy import reference_cache
+
+    reference_cache.clear()
+    yield
+
+
 @pytest.fixture
 def client():
     """Every test client enforces CSRF, as a browser-facing deployment does."""

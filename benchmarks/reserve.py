@@ -80,10 +80,12 @@ def new_target(n: int):
     return p, plan, usage
 
 
-def check_invariant(plan_id: int, usage_id: int, accepted: int) -> str:
+def check_invariant(plan_id: int, usage_id: int, accepted: int, *, window: bool) -> str:
+    """Plan, cap and reservation rows agree; with `window` (the application's runs: the raw
+    transaction keeps no split-detection days) so do the purchaser's WindowDay rows."""
     from django.db.models import Sum
 
-    from govmall.limits.models import CapUsage, Reservation
+    from govmall.limits.models import CapUsage, Reservation, WindowDay
     from govmall.limits.selectors import rule_for_purchaser
     from govmall.plans.models import Plan
 
@@ -93,13 +95,15 @@ def check_invariant(plan_id: int, usage_id: int, accepted: int) -> str:
     total = rows.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     _std, rule = rule_for_purchaser(plan.purchaser)
     cap = rule.cap_for(plan.procurement_form)
+    days = WindowDay.objects.filter(purchaser_id=plan.purchaser_id).aggregate(s=Sum("total_cents"))["s"] or 0
     ok = (
         plan.reserved == total == usage.reserved == AMOUNT * accepted
+        and (not window or Decimal(days) / 100 == total)
         and rows.count() == accepted
         and plan.reserved + plan.used <= plan.amount
         and usage.reserved + usage.used <= cap
     )
-    return "ok" if ok else f"BROKEN: plan.reserved={plan.reserved} rows={rows.count()} sum={total} usage.reserved={usage.reserved} accepted={accepted}"
+    return "ok" if ok else f"BROKEN: plan.reserved={plan.reserved} rows={rows.count()} sum={total} usage.reserved={usage.reserved} window={days} cents accepted={accepted}"
 
 
 # --- Workers ----------------------------------------------------------------------------------
@@ -239,7 +243,7 @@ def run(kind: str, workers: int, seconds: float, n: int, sync: str = "NORMAL") -
     for r in results:
         for k, v in r[5].items():
             errors[k] = errors.get(k, 0) + v
-    invariant = check_invariant(plan.pk, usage.pk, accepted)
+    invariant = check_invariant(plan.pk, usage.pk, accepted, window=kind == "app")
     return {
         "kind": kind, "workers": workers, "calls": len(lat), "accepted": accepted, "refused": refused, "errors": errors,
         "rate": len(lat) / (stop - start), "p50": statistics.median(lat) * 1000, "p99": lat[max(0, int(len(lat) * 0.99) - 1)] * 1000,

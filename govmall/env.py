@@ -108,6 +108,10 @@ def database(url: str | None, sqlite_path: Path) -> dict:
         raise ConfigError(f"DATABASE_URL uses {engine or 'an unknown engine'}; GovMall supports postgres:// or sqlite:// only")
     if not cfg.get("NAME"):
         raise ConfigError("DATABASE_URL has no database name; use postgres://USER@HOST:5432/NAME")
+    # psycopg prepares a statement after its fifth run on a connection. Only cursors that bind
+    # parameters on the server are prepared — the limits engine's hot statements
+    # (limits.ledger); Django's own cursors bind on the client and never are.
+    cfg.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
     return cfg
 
 

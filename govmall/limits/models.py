@@ -196,6 +196,26 @@ class Reservation(models.Model):
         return org.pk, org.region.path
 
 
+class WindowDay(models.Model):
+    """What split detection (化整为零) adds up over its window, kept per purchaser, level-2
+    category and day (the reservation's local date): the live reservations' window values
+    (the reserved amount, or the contract amount once signed; nothing once released), all
+    and by direct purchase, in cents (whole numbers add exactly on every database). Moved by
+    the same transactions that move the reservations (services), so that a window is the sum
+    of at most its days' rows, not of every reservation in it."""
+
+    purchaser = models.ForeignKey(Purchaser, models.PROTECT, related_name="+")
+    cap_category = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name="二级品目")
+    day = models.DateField("日期")
+    total_cents = models.BigIntegerField("合计（分）", default=0)
+    direct_cents = models.BigIntegerField("其中直购（分）", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["purchaser", "cap_category", "day"], name="uniq_window_day")]
+        verbose_name = "化整为零窗口日汇总"
+        verbose_name_plural = "化整为零窗口日汇总"
+
+
 class CapTransfer(models.Model):
     """Cap usage moved by a restructure (split by share, merge summed)."""
 

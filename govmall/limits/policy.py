@@ -13,12 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, Q, Sum, When
+from django.db.models import Sum
 
 from govmall.catalog.models import Category
 from govmall.catalog.selectors import cap_category as cap_category_of
 from govmall.core.errors import BusinessError
-from govmall.limits.models import CapUsage, LimitRule, LimitStandard, PurchaseMode, Reservation, ReservationStatus, SplitAction
+from govmall.limits.models import CapUsage, LimitRule, LimitStandard, PurchaseMode, SplitAction, WindowDay
 from govmall.limits.selectors import standard_label
 from govmall.plans.models import Plan, PlanStatus, ProcurementForm
 from govmall.purchasers.budget import is_year_closed, parse_amount, today, wan
@@ -229,14 +229,12 @@ def resolve_plan(value) -> Plan:
 
 def window_sums(purchaser_id: int, cap_category_id: int, days: int, on: dt.date) -> tuple[Decimal, Decimal]:
     """(all mall purchases, direct purchases) of the purchaser in the category, placed within
-    the last `days` days and not released; a signed one counts at its contract amount."""
-    since = window_start(on, days)
-    value = Case(When(status=ReservationStatus.CONSUMED, then="consumed_amount"), default="amount", output_field=DecimalField(max_digits=14, decimal_places=2))
-    agg = Reservation.objects.filter(
-        purchaser_id=purchaser_id, cap_category_id=cap_category_id, created_at__gte=since,
-        status__in=(ReservationStatus.RESERVED, ReservationStatus.CONSUMED),
-    ).aggregate(total=Sum(value), direct=Sum(value, filter=Q(mode="direct")))  # fmt: skip
-    return agg["total"] or ZERO, agg["direct"] or ZERO
+    the last `days` days and not released; a signed one counts at its contract amount (the
+    days' sums that the reservation services keep, WindowDay)."""
+    agg = WindowDay.objects.filter(
+        purchaser_id=purchaser_id, cap_category_id=cap_category_id, day__gte=window_first_day(on, days)
+    ).aggregate(total=Sum("total_cents"), direct=Sum("direct_cents"))
+    return (Decimal(agg["total"] or 0) / 100).quantize(Decimal("0.01")), (Decimal(agg["direct"] or 0) / 100).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -254,18 +252,51 @@ class Request:
     standard: LimitStandard | None
     rule: LimitRule | None
     year_closed: bool
+    tokens: tuple = ()  # (edition, standards) tokens of what was read (ReferenceCache)
+
+
+class ReferenceCache:
+    """reserve()'s reference reads (the purchase's categories, the rule in force), kept per
+    process so that a reservation does not read them again every time.
+
+    Each entry keeps the token of the data it came from (ledger.EDITION_TOKEN: the current
+    catalog edition; ledger.STANDARDS_TOKEN: the published limit standards, which never change
+    once published). reserve() reads the tokens again with its lock and, when they differ,
+    empties the cache and starts over with fresh reads: an entry is never used once the data
+    it came from has changed. The budget year's mark is not cached: reserve() reads it under
+    the lock. check() never uses the cache."""
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self):
+        self.categories: dict = {}
+        self.rules: dict = {}
+
+    def clear(self) -> None:
+        self.categories.clear()
+        self.rules.clear()
+
+    def _put(self, table: dict, key, value) -> None:
+        if len(table) >= self.MAX_ENTRIES:
+            table.clear()  # bounded: a process never holds more than this
+        table[key] = value
+
+
+reference_cache = ReferenceCache()
 
 
 def category_with_cap(code, *, also_id: int | None = None) -> tuple[Category, Category, Category | None]:
     """The purchase's category in the current catalog edition (by code or short code), its
     level-2 category (二级品目) that annual caps count on, and (when `also_id` is given) one
     more category by id (the plan's) — in one query."""
-    category, cap, extra, _closed = _category_lookup(code, also_id, today().year)
+    category, cap, extra, _closed, _token = _category_lookup(code, also_id, today().year)
     return category, cap, extra
 
 
-def _category_lookup(code, also_id: int | None, year: int) -> tuple[Category, Category, Category | None, bool]:
-    """category_with_cap, plus whether budget `year` is closed — asked in the same round trip."""
+def _category_lookup(code, also_id: int | None, year: int, *, cached: bool = False):
+    """category_with_cap, plus whether budget `year` is closed (asked in the same round trip)
+    and the catalog edition's token. `cached`: from ReferenceCache when there (the year's
+    mark is then None: the caller reads it under its lock)."""
     from django.conf import settings
 
     from govmall.catalog.national import level_of, parent_code
@@ -273,40 +304,66 @@ def _category_lookup(code, also_id: int | None, year: int) -> tuple[Category, Ca
 
     if isinstance(code, Category):
         extra = Category.objects.filter(pk=also_id).first() if also_id else None
-        return code, cap_category_of(code), extra, is_year_closed(year)
+        return code, cap_category_of(code), extra, is_year_closed(year), None
     text = str(code or "").strip().upper()
+    key = (text, also_id)
+    if cached and key in reference_cache.categories:
+        category, cap, extra, token = reference_cache.categories[key]
+        return category, cap, extra, None, token
     if not (text in ("A", "B", "C") or (text[:1] in ("A", "B", "C") and text[1:].isdigit() and len(text) in (3, 5, 7, 9))):
         raise BusinessError(f"品目编码「{text}」格式不正确，应如 A0201 或 A02010105", field="category_code")
     full = text if len(text) in (1, 9) else text + "0" * (9 - len(text))
     cap_code = full
     while level_of(cap_code) > settings.CAP_CATEGORY_LEVEL:
         cap_code = parent_code(cap_code)
-    rows, mark = ledger.categories({full, cap_code}, also_id, year=year)
+    rows, mark, token = ledger.categories({full, cap_code}, also_id, year=year)
     extra = next((c for c in rows if c.pk == also_id), None)
     found = {c.code: c for c in rows if c.is_current_edition and c.code in (full, cap_code)}
     if full not in found:
         raise BusinessError(f"品目编码「{text}」不在现行《政府采购品目分类目录》中", field="category_code")
-    closed = mark if mark is not None else year < today().year  # the rule of purchasers.budget.is_year_closed
-    return found[full], found.get(cap_code, found[full]), extra, closed
+    closed = year_closed_from(mark, year)
+    category, cap = found[full], found.get(cap_code, found[full])
+    if token is not None and (also_id is None or extra is not None):
+        reference_cache._put(reference_cache.categories, key, (category, cap, extra, token))
+    return category, cap, extra, closed, token
 
 
-def rule_in_force(purchaser: Purchaser, on: dt.date) -> tuple[LimitStandard | None, LimitRule | None]:
+def year_closed_from(mark: bool | None, year: int) -> bool:
+    """The rule of purchasers.budget.is_year_closed, on a mark already read."""
+    return mark if mark is not None else year < today().year
+
+
+def rule_in_force(purchaser: Purchaser, on: dt.date, *, cached: bool = False) -> tuple[LimitStandard | None, LimitRule | None]:
     """The rule for the purchaser's level in the standard in force in its district — the
     district's own, else the city's — in one query (same answer as selectors.standard_in_force)."""
+    standard, rule, _token = _rule_lookup(purchaser, on, cached=cached)
+    return standard, rule
+
+
+def _rule_lookup(purchaser: Purchaser, on: dt.date, *, cached: bool = False):
     from govmall.limits import ledger
 
-    codes = [c for c in purchaser.district.path.strip("/").split("/") if c]
-    found = ledger.rules_in_force(region_codes=codes, level=purchaser.level, on=on)
+    codes = tuple(c for c in purchaser.district.path.strip("/").split("/") if c)
+    key = (codes, purchaser.level, on)
+    if cached and key in reference_cache.rules:
+        return reference_cache.rules[key]
+    found, token = ledger.rules_in_force(region_codes=list(codes), level=purchaser.level, on=on)
+    answer = (None, None, token)
     for code in reversed(codes):  # the nearest region with a standard in force decides
-        for region_code, standard, rule in found:
-            if region_code == code:
-                return standard, rule
-    return None, None
+        match = next(((standard, rule) for region_code, standard, rule in found if region_code == code), None)
+        if match is not None:
+            answer = (*match, token)
+            break
+    if token is not None:
+        reference_cache._put(reference_cache.rules, key, answer)
+    return answer
 
 
-def prepare(*, purchaser, plan, category, amount, mode, on: dt.date | None = None, fresh: bool = True) -> Request:
+def prepare(*, purchaser, plan, category, amount, mode, on: dt.date | None = None, fresh: bool = True, cached: bool = False) -> Request:
     """Resolve the parts of a request; a BusinessError names the one that is wrong.
-    `fresh=False` trusts a Purchaser instance given (reserve re-reads its status under lock)."""
+    `fresh=False` trusts a Purchaser instance given (reserve re-reads its status under lock).
+    `cached=True` (reserve only) takes categories and the rule from ReferenceCache; the
+    request's `tokens` then say what they came from, and `year_closed` is left for the lock."""
     amount = parse_amount(amount, label="采购金额")
     if isinstance(purchaser, Purchaser) and not fresh and purchaser.district_id:
         purchaser = purchaser
@@ -316,18 +373,19 @@ def prepare(*, purchaser, plan, category, amount, mode, on: dt.date | None = Non
     if isinstance(plan, Plan) and not fresh:
         # The caller's plan: its number, year, form and category never change; its amounts
         # are read under the lock by reserve.
-        category, cap, plan.category, year_closed = _category_lookup(category, plan.category_id, on.year)
+        category, cap, plan.category, year_closed, edition = _category_lookup(category, plan.category_id, on.year, cached=cached)
     else:
         plan = resolve_plan(plan)
-        category, cap, _extra, year_closed = _category_lookup(category, None, on.year)
-    standard, rule = rule_in_force(purchaser, on)
-    return Request(on, amount, str(mode or ""), purchaser, plan, category, cap, standard, rule, year_closed)
+        category, cap, _extra, year_closed, edition = _category_lookup(category, None, on.year, cached=cached)
+    standard, rule, standards = _rule_lookup(purchaser, on, cached=cached)
+    req = Request(on, amount, str(mode or ""), purchaser, plan, category, cap, standard, rule, bool(year_closed))
+    req.tokens = (edition, standards)
+    return req
 
 
-def window_start(on: dt.date, days: int):
-    from django.utils import timezone
-
-    return timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=max(days - 1, 0)), dt.time.min))
+def window_first_day(on: dt.date, days: int) -> dt.date:
+    """The first day of a split-detection window of `days` days ending on `on`."""
+    return on - dt.timedelta(days=max(days - 1, 0))
 
 
 def facts_for(req: Request, *, plan: Plan | None = None, usage: CapUsage | None = None) -> Facts:

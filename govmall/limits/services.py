@@ -8,12 +8,12 @@ import copy
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from govmall.audit.models import Action
-from govmall.audit.services import log_create, log_update, record, snapshot
+from govmall.audit.services import entry_insert_sql, entry_inserted, entry_values, log_create, log_update, record, snapshot
 from govmall.audit.states import StateMachine, transition
 from govmall.catalog.models import Category
 from govmall.core.errors import BusinessError
@@ -29,7 +29,7 @@ from govmall.limits.models import (
     StandardStatus,
 )
 from govmall.limits import ledger
-from govmall.limits.policy import Facts, LimitRefused, PolicyResult, evaluate, prepare, window_start
+from govmall.limits.policy import Facts, LimitRefused, PolicyResult, evaluate, prepare, reference_cache, window_first_day, year_closed_from
 from govmall.limits.selectors import standard_in_force
 from govmall.purchasers.budget import parse_amount, parse_date, require_open_date, today, wan
 from govmall.purchasers.models import PurchaserLevel
@@ -70,75 +70,174 @@ def reserve(*, purchaser, plan, category, amount, mode: str, reference: str = ""
     written — so two reservations can never both take the last of a plan or a cap.
     Returns the Reservation (with `.result`, the PolicyResult); raises LimitRefused with every
     reason when the purchase may not go ahead — then nothing is written."""
-    try:
-        req = prepare(purchaser=purchaser, plan=plan, category=category, amount=amount, mode=mode, on=on, fresh=False)
-    except BusinessError as exc:
-        raise _refused([exc.message], [exc.field or "invalid"], mode) from None
+    def request(cached: bool):
+        try:
+            return prepare(purchaser=purchaser, plan=plan, category=category, amount=amount, mode=mode, on=on, fresh=False, cached=cached)
+        except BusinessError as exc:
+            raise _refused([exc.message], [exc.field or "invalid"], mode) from None
+
+    req = request(cached=True)
     reference = (reference or "").strip()
     if len(reference) > 64:
         raise _refused(["业务单号不能超过 64 个字符"], ["reference"], mode)
     duplicate = _refused([f"业务单号 {reference} 已有额度预留，不能重复预留"], ["reference"], mode)
     if reference and Reservation.objects.filter(reference=reference).exists():
         raise duplicate  # checked before the locks; a race between two is the unique index's
+    try:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            done = _reserve_at_once(req, reference, duplicate)
+            if done is not None:
+                return done
+        return _reserve_locked(req, reference, duplicate, check_tokens=True)
+    except _StaleReference:
+        reference_cache.clear()  # a standard was published or the catalog changed meanwhile
+    return _reserve_locked(request(cached=False), reference, duplicate, check_tokens=False)
+
+
+def _reserve_at_once(req, reference: str, duplicate: LimitRefused) -> Reservation | None:
+    """PostgreSQL, the usual case, in one statement (ledger.reserve_at_once): the request is
+    evaluated on an unlocked read of plan, cap and window, then written on condition that
+    plan and cap still have the amount left, locked for that statement alone. Returns None
+    — nothing written — where the locked way must decide: a refusal (its reasons are given
+    on locked figures), a standard that blocks split purchases (its window is read under the
+    lock), a first reservation (the usage row is created there), or figures that changed
+    so that the condition no longer holds."""
+    if req.standard is None or req.standard.split_action == SplitAction.BLOCK:
+        return None
     plan = copy.copy(req.plan)  # the caller's instance is left as it was given
-    since = window_start(req.on, req.standard.split_window_days) if req.standard else None
-    return _reserve_locked(req, plan, since, reference, duplicate)
+    since = window_first_day(req.on, req.standard.split_window_days)
+    read = ledger.lock_plan_and_usage(plan.pk, year=req.on.year, purchaser_id=req.purchaser.pk, category_id=req.cap_category.pk, window_from=since, lock=False)
+    if read is None:
+        return None
+    row, usage, next_id = read
+    if any(mine is not None and mine != now for mine, now in zip(req.tokens, row.tokens)):
+        raise _StaleReference
+    facts, result = _evaluate_on(req, plan, row, usage)
+    if not result.allowed:
+        return None
+    res, values, entry = _new_reservation(req, plan, usage, result, reference, next_id)
+    values["id"] = next_id
+    warnings = ("；" + "；".join(result.warnings)) if result.warnings else ""
+    message = (f"预留 {wan(req.amount)}：计划 {plan.plan_no} 剩余 ", f"，{req.cap_category.short_code} 年度限额剩余 ", warnings)
+    try:
+        locked = ledger.reserve_at_once(
+            values, plan_status=row.status, purchaser_status=row.purchaser_status, ceiling=req.rule.cap_for(plan.procurement_form),
+            window=ledger.window_bump_params(**_window_change(res, req.amount)), entry=entry_values(Action.CREATE, res, **entry), message=message,
+        )  # fmt: skip
+    except IntegrityError:
+        if reference:  # uniq_reservation_reference: another reservation took it meanwhile
+            raise duplicate from None
+        raise
+    if locked is None:
+        return None
+    entry_inserted()
+    plan.amount, plan.used, plan.reserved = locked[0], locked[1], locked[2]
+    facts.cap_used, facts.cap_reserved = locked[3], locked[4]
+    res.result = evaluate(facts)  # the answer on the figures as locked
+    plan.reserved += req.amount
+    return res
+
+
+def _evaluate_on(req, plan, row, usage) -> tuple[Facts, PolicyResult]:
+    """The policy on the plan, purchaser and cap figures read (`row`, `usage`)."""
+    req.year_closed = year_closed_from(row.year_mark, req.on.year)
+    plan.purchaser_id, plan.status, plan.amount, plan.used, plan.reserved = row.purchaser_id, row.status, row.amount, row.used, row.reserved
+    if row.purchaser_id == req.purchaser.pk:  # a close or a restructure is seen
+        req.purchaser.status, req.purchaser.effective_to = row.purchaser_status, row.purchaser_effective_to
+    facts = Facts(
+        on=req.on, amount=req.amount, mode=req.mode, purchaser=req.purchaser, plan=plan, category=req.category, cap_category=req.cap_category,
+        standard=req.standard, rule=req.rule, year_closed=req.year_closed, cap_used=usage.used, cap_reserved=usage.reserved,
+        window_total=usage.window_total, window_direct=usage.window_direct,
+    )  # fmt: skip
+    return facts, evaluate(facts)
+
+
+def _new_reservation(req, plan, usage, result: PolicyResult, reference: str, next_id) -> tuple[Reservation, dict, dict]:
+    """The reservation about to be written, its column values, and its audit entry's changes
+    (the message is the caller's: it states the figures as locked)."""
+    now = timezone.now()
+    values = {
+        "purchaser_id": req.purchaser.pk, "plan_id": plan.pk, "usage_id": usage.id, "category_id": req.category.pk,
+        "cap_category_id": req.cap_category.pk, "form": plan.procurement_form, "year": plan.year, "amount": req.amount, "mode": req.mode,
+        "status": ReservationStatus.RESERVED, "reference": reference, "standard_id": req.standard.pk, "split_flag": result.split_flag,
+        "warnings": result.warnings, "release_reason": "", "created_at": now, "updated_at": now,
+    }  # fmt: skip
+    res = Reservation(id=next_id, **values)
+    res._state.adding, res._state.db = False, "default"
+    res.purchaser, res.plan, res.category, res.cap_category, res.standard = req.purchaser, plan, req.category, req.cap_category, req.standard
+    entry = {
+        "changes": {
+            "amount": [None, str(req.amount)], "plan": [None, plan.plan_no], "cap_category": [None, req.cap_category.short_code],
+            "form": [None, plan.procurement_form], "mode": [None, req.mode], "reference": [None, reference], "split_flag": [None, result.split_flag],
+        },
+    }  # fmt: skip
+    return res, values, entry
+
+
+class _StaleReference(Exception):
+    """The reference data reserve() took from the cache changed since it was cached."""
 
 
 @locked_write
-def _reserve_locked(req, plan, since, reference: str, duplicate: LimitRefused) -> Reservation:
+def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_tokens: bool) -> Reservation:
     """The locked part of reserve(): only this holds the SQLite write gate (the reference
-    reads before it need no lock)."""
+    reads before it need no lock). With `check_tokens`, the parts of the request that came
+    with a token (ReferenceCache) are checked against the tokens read with the plan lock;
+    nothing is written before that."""
+    plan = copy.copy(req.plan)  # the caller's instance is left as it was given
+    since = window_first_day(req.on, req.standard.split_window_days) if req.standard else None
     with transaction.atomic():
-        row = ledger.lock_plan(plan.pk)
-        plan.purchaser_id, plan.status, plan.amount, plan.used, plan.reserved = row.purchaser_id, row.status, row.amount, row.used, row.reserved
-        if row.purchaser_id == req.purchaser.pk:  # read under the lock: a close or a restructure is seen
-            req.purchaser.status, req.purchaser.effective_to = row.purchaser_status, row.purchaser_effective_to
-        usage = ledger.lock_usage(
-            purchaser_id=req.purchaser.pk, year=plan.year, category_id=req.cap_category.pk, form=plan.procurement_form, window_since=since
-        )
-        facts = Facts(
-            on=req.on, amount=req.amount, mode=req.mode, purchaser=req.purchaser, plan=plan, category=req.category, cap_category=req.cap_category,
-            standard=req.standard, rule=req.rule, year_closed=req.year_closed, cap_used=usage.used, cap_reserved=usage.reserved,
-            window_total=usage.window_total, window_direct=usage.window_direct,
-        )  # fmt: skip
-        result = evaluate(facts)
+        both = ledger.lock_plan_and_usage(plan.pk, year=req.on.year, purchaser_id=req.purchaser.pk, category_id=req.cap_category.pk, window_from=since)
+        if both is not None:
+            row, usage, next_id = both
+        else:  # the first reservation of this purchaser, year, category and form
+            row, next_id = ledger.lock_plan(plan.pk, year=req.on.year), None
+        if check_tokens and any(mine is not None and mine != now for mine, now in zip(req.tokens, row.tokens)):
+            raise _StaleReference
+        if both is None:
+            usage = ledger.lock_usage(
+                purchaser_id=req.purchaser.pk, year=plan.year, category_id=req.cap_category.pk, form=plan.procurement_form, window_from=since
+            )
+        _facts, result = _evaluate_on(req, plan, row, usage)
         if not result.allowed:
             raise LimitRefused(result)
-        now = timezone.now()
-        values = {
-            "purchaser_id": req.purchaser.pk, "plan_id": plan.pk, "usage_id": usage.id, "category_id": req.category.pk,
-            "cap_category_id": req.cap_category.pk, "form": plan.procurement_form, "year": plan.year, "amount": req.amount, "mode": req.mode,
-            "status": ReservationStatus.RESERVED, "reference": reference, "standard_id": req.standard.pk, "split_flag": result.split_flag,
-            "warnings": result.warnings, "release_reason": "", "created_at": now, "updated_at": now,
-        }  # fmt: skip
+        res, values, entry = _new_reservation(req, plan, usage, result, reference, next_id)
+        plan.reserved = row.reserved + req.amount
+        entry["message"] = (
+            f"预留 {wan(req.amount)}：计划 {plan.plan_no} 剩余 {wan(plan.remaining)}，"
+            f"{req.cap_category.short_code} 年度限额剩余 {wan(result.cap_remaining - req.amount)}"
+            + ("；" + "；".join(result.warnings) if result.warnings else "")
+        )
+        audit = None
+        if next_id is not None:  # PostgreSQL: the entry goes in with the writes, one statement
+            values["id"] = next_id
+            audit = entry_insert_sql(entry_values(Action.CREATE, res, **entry))
         try:
-            rid = ledger.reserve_writes(
-                values, plan_id=plan.pk, plan_used=row.used, plan_reserved=row.reserved + req.amount,
-                usage_id=usage.id, usage_used=usage.used, usage_reserved=usage.reserved + req.amount,
+            res.id = ledger.reserve_writes(
+                values, plan_id=plan.pk, plan_used=row.used, plan_reserved=plan.reserved,
+                usage_id=usage.id, usage_used=usage.used, usage_reserved=usage.reserved + req.amount, audit=audit,
+                window=ledger.window_bump_params(**_window_change(res, req.amount)),
             )  # fmt: skip
         except IntegrityError:
             if reference:  # uniq_reservation_reference: another reservation took it meanwhile
                 raise duplicate from None
             raise
-        plan.reserved = row.reserved + req.amount
-        res = Reservation(id=rid, **values)
-        res._state.adding, res._state.db = False, "default"
-        res.purchaser, res.plan, res.category, res.cap_category, res.standard = req.purchaser, plan, req.category, req.cap_category, req.standard
-        record(
-            Action.CREATE, res,
-            changes={
-                "amount": [None, str(req.amount)], "plan": [None, plan.plan_no], "cap_category": [None, req.cap_category.short_code],
-                "form": [None, plan.procurement_form], "mode": [None, req.mode], "reference": [None, reference], "split_flag": [None, result.split_flag],
-            },
-            message=(
-                f"预留 {wan(req.amount)}：计划 {plan.plan_no} 剩余 {wan(plan.remaining)}，"
-                f"{req.cap_category.short_code} 年度限额剩余 {wan(result.cap_remaining - req.amount)}"
-                + ("；" + "；".join(result.warnings) if result.warnings else "")
-            ),
-        )  # fmt: skip
+        values.pop("id", None)
+        if audit is not None:
+            entry_inserted()
+        else:
+            record(Action.CREATE, res, **entry)
     res.result = result
     return res
+
+
+def _window_change(reservation: Reservation, delta) -> dict:
+    """window_bump arguments: `delta` more (or less) of this reservation in its day."""
+    direct = delta if reservation.mode == "direct" else Decimal("0")
+    return {
+        "purchaser_id": reservation.purchaser_id, "cap_category_id": reservation.cap_category_id,
+        "day": timezone.localdate(reservation.created_at), "total": delta, "direct": direct,
+    }  # fmt: skip
 
 
 def _lock_for_finish(reservation: Reservation):
@@ -164,6 +263,7 @@ def release(*, reservation: Reservation, reason: str) -> Reservation:
         )  # fmt: skip
         ledger.write_plan(row.id, used=row.used, reserved=row.reserved - reservation.amount, now=now)
         ledger.write_usage(usage.id, used=usage.used, reserved=usage.reserved - reservation.amount, now=now)
+        ledger.window_bump(**_window_change(reservation, -reservation.amount))
     return reservation
 
 
@@ -183,6 +283,7 @@ def consume(*, reservation: Reservation, amount) -> Reservation:
         )  # fmt: skip
         ledger.write_plan(row.id, used=row.used + amount, reserved=row.reserved - reservation.amount, now=now)
         ledger.write_usage(usage.id, used=usage.used + amount, reserved=usage.reserved - reservation.amount, now=now)
+        ledger.window_bump(**_window_change(reservation, amount - reservation.amount))
     return reservation
 
 
@@ -209,6 +310,7 @@ def give_back(*, reservation: Reservation, amount, reason: str) -> Reservation:
         log_update(locked, before, message=f"退回 {wan(amount)} 至计划与年度限额：{reason}"[:500])
         ledger.write_plan(row.id, used=row.used - amount, reserved=row.reserved, now=now)
         ledger.write_usage(usage.id, used=usage.used - amount, reserved=usage.reserved, now=now)
+        ledger.window_bump(**_window_change(locked, -amount))
     return locked
 
 

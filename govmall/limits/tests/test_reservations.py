@@ -117,3 +117,137 @@ def test_callers_may_name_the_purchaser_by_its_organization_or_code(buyer):
         b = reserve(purchaser=buyer.code, plan=plan, category="A02010105", amount="100", mode="direct")
     assert (a.purchaser_id, b.purchaser_id, a.category.short_code, a.cap_category.short_code) == (buyer.pk, buyer.pk, "A0201", "A0201")
     assert figures(plan)[1] == Decimal("200")
+
+
+def test_reserve_reads_categories_and_rule_once_per_process(buyer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = make_plan(buyer, "500000")
+    with acting_as(Actor(username="clerk")):
+        reserve(purchaser=buyer, plan=plan, category="A02010105", amount="1000", mode="direct")
+        with CaptureQueriesContext(connection) as second:
+            reserve(purchaser=buyer, plan=plan, category="A02010105", amount="1000", mode="direct")
+    assert not [q for q in second.captured_queries if "catalog_category c" in q["sql"] or "limits_limitrule r" in q["sql"]]
+    assert figures(plan)[1] == Decimal("2000")
+
+
+def test_a_standard_published_by_another_process_applies_to_the_next_reservation(buyer):
+    """Another process's publication sends no signal here: the tokens read with the lock show
+    that the cached rule is stale, and reserve() starts over with the new one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govmall.limits.models import LimitRule, LimitStandard
+    from govmall.purchasers.budget import today
+    from govmall.regions.models import Region
+
+    plan = make_plan(buyer, "500000")
+    with acting_as(Actor(username="clerk")):
+        reserve(purchaser=buyer, plan=plan, category="A02010105", amount="100000", mode="direct")
+    region = Region.objects.get(code="371002")
+    [std] = LimitStandard.objects.bulk_create(
+        [LimitStandard(region=region, version=1, title="环翠区限额标准", effective_from=today() - dt.timedelta(days=1), status="published", published_at=timezone.now())]
+    )
+    wan = Decimal(10000)
+    LimitRule.objects.bulk_create(
+        [LimitRule(standard=std, level="county", tender_threshold=200 * wan, mall_limit=200 * wan, direct_max=5 * wan, bidding_min=5 * wan,
+                   cap_centralized=200 * wan, cap_department=200 * wan, cap_decentralized=200 * wan)]
+    )  # fmt: skip
+    with acting_as(Actor(username="clerk")), pytest.raises(LimitRefused) as exc:
+        reserve(purchaser=buyer, plan=plan, category="A02010105", amount="100000", mode="direct")
+    assert exc.value.result.codes == ["mode_band"]
+    assert "直购单笔上限为 5 万元" in exc.value.message
+    assert figures(plan)[1] == Decimal("100000")
+
+
+def test_split_window_days_follow_reserve_release_consume_and_give_back(buyer):
+    """WindowDay holds, per day, what the reservations themselves add up to: reserved amounts,
+    contract amounts once signed, nothing once released."""
+    from django.db.models import Case, F, Sum, When
+
+    from govmall.limits.models import WindowDay
+    from govmall.limits.services import give_back
+
+    def from_reservations():
+        value = Case(When(status="consumed", then=F("consumed_amount")), default=F("amount"))
+        live = Reservation.objects.filter(purchaser=buyer, status__in=("reserved", "consumed"))
+        return live.aggregate(t=Sum(value))["t"] or Decimal("0"), live.filter(mode="direct").aggregate(t=Sum(value))["t"] or Decimal("0")
+
+    def from_days():
+        agg = WindowDay.objects.filter(purchaser=buyer).aggregate(t=Sum("total_cents"), d=Sum("direct_cents"))
+        return Decimal(agg["t"] or 0) / 100, Decimal(agg["d"] or 0) / 100
+
+    plan = make_plan(buyer, "900000")
+    with acting_as(Actor(username="clerk")):
+        a = reserve(purchaser=buyer, plan=plan, category="A02010105", amount="120000.10", mode="direct")
+        b = reserve(purchaser=buyer, plan=plan, category="A02010108", amount="80000", mode="direct")
+        c = reserve(purchaser=buyer, plan=plan, category="A02010105", amount="400000", mode="bidding")
+        assert from_days() == from_reservations() == (Decimal("600000.10"), Decimal("200000.10"))
+        release(reservation=a, reason="取消")
+        consume(reservation=c, amount="350000.55")
+        assert from_days() == from_reservations() == (Decimal("430000.55"), Decimal("80000"))
+        give_back(reservation=c, amount="50000.55", reason="合同终止")
+        assert from_days() == from_reservations() == (Decimal("380000"), Decimal("80000"))
+    assert b.status == "reserved"
+
+
+def test_the_sql_wan_function_says_amounts_as_python_does():
+    from django.db import connection
+
+    from govmall.purchasers.budget import wan
+
+    if connection.vendor != "postgresql":
+        pytest.skip("govmall_wan exists on PostgreSQL only")
+    amounts = [
+        "0", "0.01", "9999.99", "10000", "10000.50", "12345.67", "125000", "2000000", "1999900", "1000000000.00",
+        "99999999999.99", "380000", "380000.10", "1234567", "50000000", "100", "-125000", "-12.5",
+    ]  # fmt: skip
+    with connection.cursor() as cur:
+        for text in amounts:
+            cur.execute("SELECT govmall_wan(%s::numeric)", [text])
+            assert cur.fetchone()[0] == wan(Decimal(text)), text
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request's call is
+def test_on_postgresql_a_reservation_is_one_statement_after_one_read(buyer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes the locked way: its write transaction holds the database anyway")
+    plan = make_plan(buyer, "500000")
+    with acting_as(Actor(username="clerk")):
+        reserve(purchaser=buyer, plan=plan, category="A02010105", amount="1000", mode="direct")  # creates the usage row
+        with CaptureQueriesContext(connection) as q:
+            res = reserve(purchaser=buyer, plan=plan, category="A02010105", amount="2000", mode="direct")
+    assert [x["sql"][:12] for x in q.captured_queries] == ["SELECT p.id,", "WITH ok AS ("]
+    assert (res.result.plan_reserved, res.result.cap_reserved) == (Decimal("1000.00"), Decimal("1000.00"))
+    entry = AuditEntry.objects.filter(object_type="limits.reservation", object_id=str(res.pk)).get()
+    assert entry.message == "预留 2,000 元：计划 " + plan.plan_no + " 剩余 49.7 万元，A0201 年度限额剩余 199.7 万元"
+    assert (entry.actor_name, entry.changes["amount"], entry.object_repr) == ("clerk", [None, "2000.00"], f"预留 #{res.pk} 2000.00")
+    assert figures(plan) == (Decimal("0"), Decimal("3000"), Decimal("0"), Decimal("3000"))
+    stored = Reservation.objects.get(pk=res.pk)
+    assert (stored.created_at, stored.warnings, stored.amount) == (res.created_at, [], Decimal("2000.00"))
+    from govmall.audit.services import verify_chain
+
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_figures_moved_since_the_read_the_locked_way_decides(buyer, monkeypatch):
+    from django.db import connection
+
+    from govmall.limits import ledger
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    plan = make_plan(buyer, "500000")
+    with acting_as(Actor(username="clerk")):
+        reserve(purchaser=buyer, plan=plan, category="A02010105", amount="1000", mode="direct")
+        monkeypatch.setattr(ledger, "reserve_at_once", lambda *a, **k: None)  # as if another took the money meanwhile
+        res = reserve(purchaser=buyer, plan=plan, category="A02010105", amount="2000", mode="direct")
+    assert figures(plan) == (Decimal("0"), Decimal("3000"), Decimal("0"), Decimal("3000"))
+    assert Reservation.objects.filter(plan=plan).count() == 2
+    assert AuditEntry.objects.filter(object_type="limits.reservation", object_id=str(res.pk)).count() == 1
