@@ -40,12 +40,12 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField("序号", unique=True, null=True, blank=True)
     created_at = models.DateTimeField("时间", db_index=True)
-    action = models.CharField("操作", max_length=32, choices=Action.choices, db_index=True)
+    action = models.CharField("操作", max_length=32, choices=Action.choices)  # a dozen values: an index would not be used
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True, db_index=True)
     actor_name = models.CharField("操作人", max_length=150, blank=True)
     org_id = models.BigIntegerField("操作人单位ID", null=True, blank=True)
     org_name = models.CharField("操作人单位", max_length=200, blank=True)
-    object_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)  # indexed with object_id (Meta)
     object_id = models.CharField("对象ID", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=300, blank=True)
     owner_org_id = models.BigIntegerField("对象所属单位ID", null=True, blank=True, db_index=True)

@@ -197,21 +197,26 @@ def _seal_committed() -> None:
         return
     _last_seal[0] = now
     try:
-        seal_pending(wait=False)
+        seal_pending(REQUEST_SEAL_BATCH, wait=False, batches=1)
     except chain_sql.HeadBusy:
         pass  # another process is sealing right now: it links these entries too, or the next seal does
 
 
 SEAL_BATCH = 1000
+# A seal after a commit runs inside somebody's request: it links at most this many entries
+# (about 20 ms of work on the 2-core machine), the rest waits for the next seal. Eight
+# processes sealing once a second each keep up with 1,600 audited writes a second.
+REQUEST_SEAL_BATCH = 200
 
 
-def seal_pending(batch: int = SEAL_BATCH, *, wait: bool = True) -> int:
+def seal_pending(batch: int = SEAL_BATCH, *, wait: bool = True, batches: int | None = None) -> int:
     """Link every committed entry that is not yet in the chain (PostgreSQL writers insert
     their entries unlinked and call this after their commit; the worker calls it too, so an
     entry whose writer died between commit and seal is linked within minutes). Entries are
     sealed in id order under the head lock; each gets its sequence number, the previous
     entry's hash and its own hash. Returns how many were sealed. `wait=False` (PostgreSQL):
-    raise chain_sql.HeadBusy instead of waiting while another transaction seals."""
+    raise chain_sql.HeadBusy instead of waiting while another transaction seals. `batches`:
+    stop after that many batches (the rest is left for the next seal)."""
     if not chain_sql.has_unsealed():
         return 0
     fields = [*HASHED_FIELDS, "id"]
@@ -231,6 +236,10 @@ def seal_pending(batch: int = SEAL_BATCH, *, wait: bool = True) -> int:
         total += len(rows)
         if len(rows) < batch:
             return total
+        if batches is not None:
+            batches -= 1
+            if batches <= 0:
+                return total
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:

@@ -158,7 +158,7 @@ class ReservationStatus(models.TextChoices):
 
 
 class Reservation(models.Model):
-    purchaser = models.ForeignKey(Purchaser, models.PROTECT, related_name="reservations")
+    purchaser = models.ForeignKey(Purchaser, models.PROTECT, related_name="reservations", db_index=False)  # leads the index in Meta
     plan = models.ForeignKey(Plan, models.PROTECT, related_name="reservations")
     usage = models.ForeignKey(CapUsage, models.PROTECT, related_name="reservations")
     category = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name="品目")
@@ -171,7 +171,7 @@ class Reservation(models.Model):
     status = models.CharField("状态", max_length=16, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED, db_index=True)
     reference = models.CharField("业务单号", max_length=64, blank=True)
     standard = models.ForeignKey(LimitStandard, models.PROTECT, null=True, blank=True, related_name="+")
-    split_flag = models.BooleanField("疑似化整为零", default=False, db_index=True)
+    split_flag = models.BooleanField("疑似化整为零", default=False)
     warnings = models.JSONField("提示", default=list, blank=True)
     release_reason = models.CharField("释放原因", max_length=200, blank=True)
     created_at = models.DateTimeField("预留时间", db_index=True)
@@ -184,7 +184,10 @@ class Reservation(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="reservation_amount_positive"),
             models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="uniq_reservation_reference"),
         ]
-        indexes = [models.Index(fields=["purchaser", "cap_category", "created_at"])]
+        indexes = [
+            models.Index(fields=["purchaser", "cap_category", "created_at"]),
+            models.Index(fields=["-created_at"], condition=Q(split_flag=True), name="reservation_split_flagged"),
+        ]
         verbose_name = "额度预留"
         verbose_name_plural = "额度预留"
 

@@ -74,3 +74,23 @@ def test_on_postgresql_a_writer_does_not_wait_while_another_process_seals(settin
         t.join(10)
     assert seal_pending() == 1
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=False, available_apps=["govmall.audit"])
+def test_a_seal_inside_a_request_links_one_batch_and_leaves_the_rest_for_the_next(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite links entries in place")
+    settings.GOVMALL_AUDIT_SEAL_INTERVAL_MS = 60_000
+    services._last_seal[0] = 0.0
+    with acting_as(Actor(username="seal-test")), transaction.atomic():
+        for n in range(5):
+            record(Action.SYSTEM, message=f"第 {n} 条")
+    # the commit's own seal linked them all (five are fewer than a request's batch)
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
+    with acting_as(Actor(username="seal-test")), transaction.atomic():
+        for n in range(5):
+            record(Action.SYSTEM, message=f"第 {n + 5} 条")
+    assert seal_pending(2, batches=1) == 2
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 3
+    assert seal_pending(2) == 3
+    assert verify_chain().ok
