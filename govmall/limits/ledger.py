@@ -135,13 +135,6 @@ def window_bump_params(*, purchaser_id: int, cap_category_id: int, day, total: D
     return [purchaser_id, cap_category_id, connection.ops.adapt_datefield_value(day), cents(total), cents(direct)]
 
 
-def window_bump(**kwargs) -> None:
-    """Add `total` (of which `direct`) to the purchaser's day in the category (negative to take
-    off). Runs in the transaction that moves the reservation."""
-    with connection.cursor() as cur:
-        cur.execute(WINDOW_BUMP, window_bump_params(**kwargs))
-
-
 def lock_usage(*, purchaser_id: int, year: int, category_id: int, form: str, window_from=None) -> UsageRow:
     """The cap usage row, locked; created first when missing (racing inserts settle on one).
     With `window_from` (a date), the same statement also sums the purchaser's purchases in
@@ -217,13 +210,6 @@ def lock_plan_and_usage(plan_id: int, *, year: int, purchaser_id: int, category_
     return plan, usage, (row[at] if pg else None)
 
 
-def lock_usage_by_id(usage_id: int) -> UsageRow:
-    with connection.cursor() as cur:
-        cur.execute("SELECT id, used, reserved FROM limits_capusage WHERE id = %s" + _for_update(), [usage_id])
-        row = cur.fetchone()
-    return UsageRow(row[0], _money(row[1]), _money(row[2]))
-
-
 INSERT_COLUMNS = [
     "purchaser_id", "plan_id", "usage_id", "category_id", "cap_category_id", "form", "year", "amount", "mode", "status",
     "reference", "standard_id", "split_flag", "warnings", "release_reason", "created_at", "updated_at",
@@ -289,6 +275,39 @@ def reserve_writes(
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchone()[0]
+
+
+def lock_plan_and_usage_by_id(plan_id: int, usage_id: int) -> tuple[PlanRow, UsageRow]:
+    """The plan row and a cap usage row by id, locked in the engine's order (plan first), in
+    one statement: what release, consume and give_back start with."""
+    sql = (
+        "SELECT p.id, p.purchaser_id, x.status, x.effective_to, p.status, p.amount, p.used, p.reserved, u.id, u.used, u.reserved "
+        "FROM plans_plan p JOIN purchasers_purchaser x ON x.id = p.purchaser_id JOIN limits_capusage u ON u.id = %s "
+        "WHERE p.id = %s" + _for_update("p, u")
+    )
+    with _cursor() as cur:
+        cur.execute(sql, [usage_id, plan_id])
+        row = cur.fetchone()
+    plan = PlanRow(row[0], row[1], row[2], row[3], row[4], _money(row[5]), _money(row[6]), _money(row[7]))
+    return plan, UsageRow(row[8], _money(row[9]), _money(row[10]))
+
+
+def finish_writes(*, plan_id: int, plan_used: Decimal, plan_reserved: Decimal, usage_id: int, usage_used: Decimal, usage_reserved: Decimal, now, window: list) -> None:
+    """The plan's and the cap's new figures and the split-window day's change (window_bump_params)
+    of a release, consumption or give-back: one statement on PostgreSQL, three on SQLite."""
+    if connection.vendor != "postgresql":
+        write_plan(plan_id, used=plan_used, reserved=plan_reserved, now=now)
+        write_usage(usage_id, used=usage_used, reserved=usage_reserved, now=now)
+        with connection.cursor() as cur:
+            cur.execute(WINDOW_BUMP, window)
+        return
+    sql = (
+        "WITH p AS (UPDATE plans_plan SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1), "
+        "u AS (UPDATE limits_capusage SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1) "
+        + WINDOW_BUMP.replace("VALUES (%s, %s, %s, %s, %s)", "VALUES (%s::bigint, %s::bigint, %s::date, %s::bigint, %s::bigint)")
+    )
+    with _cursor() as cur:
+        cur.execute(sql, [plan_used, plan_reserved, now, plan_id, usage_used, usage_reserved, now, usage_id, *window])
 
 
 def write_plan(plan_id: int, *, used: Decimal, reserved: Decimal, now) -> None:

@@ -232,7 +232,7 @@ def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_token
 
 
 def _window_change(reservation: Reservation, delta) -> dict:
-    """window_bump arguments: `delta` more (or less) of this reservation in its day."""
+    """ledger.window_bump_params arguments: `delta` more (or less) of this reservation in its day."""
     direct = delta if reservation.mode == "direct" else Decimal("0")
     return {
         "purchaser_id": reservation.purchaser_id, "cap_category_id": reservation.cap_category_id,
@@ -243,9 +243,7 @@ def _window_change(reservation: Reservation, delta) -> dict:
 def _lock_for_finish(reservation: Reservation):
     """Lock plan, then cap usage, in the engine's order; the reservation row is locked by the
     transition that follows."""
-    row = ledger.lock_plan(reservation.plan_id)
-    usage = ledger.lock_usage_by_id(reservation.usage_id)
-    return row, usage
+    return ledger.lock_plan_and_usage_by_id(reservation.plan_id, reservation.usage_id)
 
 
 @locked_write
@@ -261,9 +259,10 @@ def release(*, reservation: Reservation, reason: str) -> Reservation:
             reservation, ReservationStatus.RELEASED, machine=RESERVATION_STATES, reason=f"释放预留 {wan(reservation.amount)}：{reason}",
             extra_fields={"release_reason": reason[:200], "finished_at": now},
         )  # fmt: skip
-        ledger.write_plan(row.id, used=row.used, reserved=row.reserved - reservation.amount, now=now)
-        ledger.write_usage(usage.id, used=usage.used, reserved=usage.reserved - reservation.amount, now=now)
-        ledger.window_bump(**_window_change(reservation, -reservation.amount))
+        ledger.finish_writes(
+            plan_id=row.id, plan_used=row.used, plan_reserved=row.reserved - reservation.amount, usage_id=usage.id, usage_used=usage.used,
+            usage_reserved=usage.reserved - reservation.amount, now=now, window=ledger.window_bump_params(**_window_change(reservation, -reservation.amount)),
+        )  # fmt: skip
     return reservation
 
 
@@ -281,9 +280,11 @@ def consume(*, reservation: Reservation, amount) -> Reservation:
             reservation, ReservationStatus.CONSUMED, machine=RESERVATION_STATES, reason=f"签约 {wan(amount)}（预留 {wan(reservation.amount)}）",
             extra_fields={"consumed_amount": amount, "finished_at": now},
         )  # fmt: skip
-        ledger.write_plan(row.id, used=row.used + amount, reserved=row.reserved - reservation.amount, now=now)
-        ledger.write_usage(usage.id, used=usage.used + amount, reserved=usage.reserved - reservation.amount, now=now)
-        ledger.window_bump(**_window_change(reservation, amount - reservation.amount))
+        ledger.finish_writes(
+            plan_id=row.id, plan_used=row.used + amount, plan_reserved=row.reserved - reservation.amount, usage_id=usage.id,
+            usage_used=usage.used + amount, usage_reserved=usage.reserved - reservation.amount, now=now,
+            window=ledger.window_bump_params(**_window_change(reservation, amount - reservation.amount)),
+        )  # fmt: skip
     return reservation
 
 
@@ -308,9 +309,10 @@ def give_back(*, reservation: Reservation, amount, reason: str) -> Reservation:
         locked.release_reason = reason[:200]
         locked.save(update_fields=["consumed_amount", "release_reason", "updated_at"])
         log_update(locked, before, message=f"退回 {wan(amount)} 至计划与年度限额：{reason}"[:500])
-        ledger.write_plan(row.id, used=row.used - amount, reserved=row.reserved, now=now)
-        ledger.write_usage(usage.id, used=usage.used - amount, reserved=usage.reserved, now=now)
-        ledger.window_bump(**_window_change(locked, -amount))
+        ledger.finish_writes(
+            plan_id=row.id, plan_used=row.used - amount, plan_reserved=row.reserved, usage_id=usage.id, usage_used=usage.used - amount,
+            usage_reserved=usage.reserved, now=now, window=ledger.window_bump_params(**_window_change(locked, -amount)),
+        )  # fmt: skip
     return locked
 
 
