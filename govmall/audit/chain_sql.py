@@ -64,7 +64,7 @@ def insert_select_sql(values: dict, *, source: str, expressions: dict[str, tuple
             params += extra
         else:
             parts.append(f'e."{c}"')
-    params.append(row_json(row))  # its placeholder comes last in the text
+    params.append(row_json(row))  # after the expressions' parameters: jsonb_populate_record's %s ends the text
     select = f"SELECT {', '.join(parts)} FROM {source}, jsonb_populate_record(NULL::audit_auditentry, %s::jsonb) e"
     return f"INSERT INTO audit_auditentry ({_COLS}) {select}", params
 

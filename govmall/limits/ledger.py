@@ -71,6 +71,20 @@ class UsageRow:
     window_direct: Decimal = Decimal("0.00")
 
 
+def _plan_row(row) -> PlanRow:
+    """A PlanRow from the first eight columns every plan-locking statement here selects."""
+    effective_to = row[3]
+    if effective_to is not None and not hasattr(effective_to, "isoformat"):  # SQLite: text
+        import datetime as dt
+
+        effective_to = dt.date.fromisoformat(str(effective_to))
+    return PlanRow(row[0], row[1], row[2], effective_to, row[4], _money(row[5]), _money(row[6]), _money(row[7]))
+
+
+_PLAN_COLUMNS = "p.id, p.purchaser_id, x.status, x.effective_to, p.status, p.amount, p.used, p.reserved"
+_PLAN_FROM = "plans_plan p JOIN purchasers_purchaser x ON x.id = p.purchaser_id"
+
+
 # What the reference data reserve() may take from its per-process cache (policy.ReferenceCache)
 # came from: the current catalog edition, and the published limit standards (published ones
 # never change; a new publication moves the count and the latest time). The cache stores
@@ -87,27 +101,27 @@ def lock_plan(plan_id: int, *, year: int | None = None) -> PlanRow | None:
     budget year's mark and the reference tokens (see EDITION_TOKEN)."""
     extra, head = "", []
     if year is not None:
-        extra = f", (SELECT b.closed FROM purchasers_budgetyear b WHERE b.year = %s), {EDITION_TOKEN}, {STANDARDS_TOKEN}"
+        extra = f", {_MARKS}"
         head = [year, True]
-    sql = (
-        f'SELECT p.id, p.purchaser_id, u.status, u.effective_to, p.status, p.amount, p.used, p.reserved{extra} '
-        'FROM plans_plan p JOIN purchasers_purchaser u ON u.id = p.purchaser_id WHERE p.id = %s' + _for_update("p")
-    )
+    sql = f"SELECT {_PLAN_COLUMNS}{extra} FROM {_PLAN_FROM} WHERE p.id = %s" + _for_update("p")
     with connection.cursor() as cur:
         cur.execute(sql, [*head, plan_id])
         row = cur.fetchone()
     if row is None:
         return None
-    effective_to = row[3]
-    if effective_to is not None and not hasattr(effective_to, "isoformat"):
-        import datetime as dt
-
-        effective_to = dt.date.fromisoformat(str(effective_to))
-    out = PlanRow(row[0], row[1], row[2], effective_to, row[4], _money(row[5]), _money(row[6]), _money(row[7]))
+    out = _plan_row(row)
     if year is not None:
-        out.year_mark = None if row[8] is None else bool(row[8])
-        out.tokens = (row[9], row[10])
+        _read_marks(out, row, 8)
     return out
+
+
+# The budget year's mark and the reference tokens, read with the plan (params: year, True).
+_MARKS = f"(SELECT b.closed FROM purchasers_budgetyear b WHERE b.year = %s), {EDITION_TOKEN}, {STANDARDS_TOKEN}"
+
+
+def _read_marks(plan: PlanRow, row, at: int) -> None:
+    plan.year_mark = None if row[at] is None else bool(row[at])
+    plan.tokens = (row[at + 1], row[at + 2])
 
 
 # Split detection's window: the sums of the purchaser's days in the category (WindowDay), from
@@ -116,10 +130,16 @@ _WINDOW_SUMS = (
     ", (SELECT SUM(w.total_cents) FROM limits_windowday w WHERE w.purchaser_id = u.purchaser_id AND w.cap_category_id = u.category_id AND w.day >= %s)"
     ", (SELECT SUM(w.direct_cents) FROM limits_windowday w WHERE w.purchaser_id = u.purchaser_id AND w.cap_category_id = u.category_id AND w.day >= %s)"
 )
-WINDOW_BUMP = (
-    "INSERT INTO limits_windowday (purchaser_id, cap_category_id, day, total_cents, direct_cents) VALUES (%s, %s, %s, %s, %s) "
+_WINDOW_INTO = "INSERT INTO limits_windowday (purchaser_id, cap_category_id, day, total_cents, direct_cents)"
+_WINDOW_ADD = (
     "ON CONFLICT (purchaser_id, cap_category_id, day) DO UPDATE SET "
     "total_cents = limits_windowday.total_cents + excluded.total_cents, direct_cents = limits_windowday.direct_cents + excluded.direct_cents"
+)
+WINDOW_BUMP = f"{_WINDOW_INTO} VALUES (%s, %s, %s, %s, %s) {_WINDOW_ADD}"  # params: window_bump_params
+# The plan's and the cap's new figures (params: used, reserved, now, id for each).
+_PLAN_USAGE_WRITES = (
+    "p AS (UPDATE plans_plan SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1), "
+    "u AS (UPDATE limits_capusage SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1)"
 )
 
 
@@ -127,8 +147,9 @@ def cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
-def _yuan(value) -> Decimal:
-    return (Decimal(int(value or 0)) / 100).quantize(CENT)
+def yuan(cents_value) -> Decimal:
+    """Whole cents (a WindowDay sum, None for none) as yuan."""
+    return (Decimal(int(cents_value or 0)) / 100).quantize(CENT)
 
 
 def window_bump_params(*, purchaser_id: int, cap_category_id: int, day, total: Decimal, direct: Decimal) -> list:
@@ -162,7 +183,7 @@ def lock_usage(*, purchaser_id: int, year: int, category_id: int, form: str, win
             row = cur.fetchone()
     usage = UsageRow(row[0], _money(row[1]), _money(row[2]))
     if window_from is not None:
-        usage.window_total, usage.window_direct = _yuan(row[3]), _yuan(row[4])
+        usage.window_total, usage.window_direct = yuan(row[3]), yuan(row[4])
     return usage
 
 
@@ -181,10 +202,7 @@ def lock_plan_and_usage(plan_id: int, *, year: int, purchaser_id: int, category_
         params += [first, first]
     next_id = ", nextval(pg_get_serial_sequence('limits_reservation', 'id'))" if pg else ""
     sql = (
-        "SELECT p.id, p.purchaser_id, x.status, x.effective_to, p.status, p.amount, p.used, p.reserved, "
-        f"(SELECT b.closed FROM purchasers_budgetyear b WHERE b.year = %s), {EDITION_TOKEN}, {STANDARDS_TOKEN}, "
-        f"u.id, u.used, u.reserved{window}{next_id} "
-        "FROM plans_plan p JOIN purchasers_purchaser x ON x.id = p.purchaser_id "
+        f"SELECT {_PLAN_COLUMNS}, {_MARKS}, u.id, u.used, u.reserved{window}{next_id} FROM {_PLAN_FROM} "
         "JOIN limits_capusage u ON u.purchaser_id = %s AND u.year = p.year AND u.category_id = %s AND u.form = p.procurement_form "
         "WHERE p.id = %s" + (_for_update("p, u") if lock else "")
     )
@@ -194,18 +212,12 @@ def lock_plan_and_usage(plan_id: int, *, year: int, purchaser_id: int, category_
         row = cur.fetchone()
     if row is None:
         return None
-    effective_to = row[3]
-    if effective_to is not None and not hasattr(effective_to, "isoformat"):
-        import datetime as dt
-
-        effective_to = dt.date.fromisoformat(str(effective_to))
-    plan = PlanRow(row[0], row[1], row[2], effective_to, row[4], _money(row[5]), _money(row[6]), _money(row[7]))
-    plan.year_mark = None if row[8] is None else bool(row[8])
-    plan.tokens = (row[9], row[10])
+    plan = _plan_row(row)
+    _read_marks(plan, row, 8)
     usage = UsageRow(row[11], _money(row[12]), _money(row[13]))
     at = 14
     if window_from is not None:
-        usage.window_total, usage.window_direct = _yuan(row[14]), _yuan(row[15])
+        usage.window_total, usage.window_direct = yuan(row[14]), yuan(row[15])
         at = 16
     return plan, usage, (row[at] if pg else None)
 
@@ -267,8 +279,7 @@ def reserve_writes(
         v = values[name]
         params.append(json.dumps(v, ensure_ascii=False) if name == "warnings" else v)
     sql = (
-        "WITH p AS (UPDATE plans_plan SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1), "
-        f"u AS (UPDATE limits_capusage SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1), {entry}"
+        f"WITH {_PLAN_USAGE_WRITES}, {entry}"
         f"r AS (INSERT INTO limits_reservation ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id) "
         "SELECT id FROM r"
     )
@@ -280,16 +291,11 @@ def reserve_writes(
 def lock_plan_and_usage_by_id(plan_id: int, usage_id: int) -> tuple[PlanRow, UsageRow]:
     """The plan row and a cap usage row by id, locked in the engine's order (plan first), in
     one statement: what release, consume and give_back start with."""
-    sql = (
-        "SELECT p.id, p.purchaser_id, x.status, x.effective_to, p.status, p.amount, p.used, p.reserved, u.id, u.used, u.reserved "
-        "FROM plans_plan p JOIN purchasers_purchaser x ON x.id = p.purchaser_id JOIN limits_capusage u ON u.id = %s "
-        "WHERE p.id = %s" + _for_update("p, u")
-    )
+    sql = f"SELECT {_PLAN_COLUMNS}, u.id, u.used, u.reserved FROM {_PLAN_FROM} JOIN limits_capusage u ON u.id = %s WHERE p.id = %s" + _for_update("p, u")
     with _cursor() as cur:
         cur.execute(sql, [usage_id, plan_id])
         row = cur.fetchone()
-    plan = PlanRow(row[0], row[1], row[2], row[3], row[4], _money(row[5]), _money(row[6]), _money(row[7]))
-    return plan, UsageRow(row[8], _money(row[9]), _money(row[10]))
+    return _plan_row(row), UsageRow(row[8], _money(row[9]), _money(row[10]))
 
 
 def finish_writes(*, plan_id: int, plan_used: Decimal, plan_reserved: Decimal, usage_id: int, usage_used: Decimal, usage_reserved: Decimal, now, window: list) -> None:
@@ -301,11 +307,7 @@ def finish_writes(*, plan_id: int, plan_used: Decimal, plan_reserved: Decimal, u
         with connection.cursor() as cur:
             cur.execute(WINDOW_BUMP, window)
         return
-    sql = (
-        "WITH p AS (UPDATE plans_plan SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1), "
-        "u AS (UPDATE limits_capusage SET used = %s, reserved = %s, updated_at = %s WHERE id = %s RETURNING 1) "
-        + WINDOW_BUMP.replace("VALUES (%s, %s, %s, %s, %s)", "VALUES (%s::bigint, %s::bigint, %s::date, %s::bigint, %s::bigint)")
-    )
+    sql = f"WITH {_PLAN_USAGE_WRITES} {WINDOW_BUMP}"
     with _cursor() as cur:
         cur.execute(sql, [plan_used, plan_reserved, now, plan_id, usage_used, usage_reserved, now, usage_id, *window])
 
@@ -429,9 +431,7 @@ def reserve_at_once(
         "FOR UPDATE OF p, u)",
         "p AS (UPDATE plans_plan SET reserved = reserved + %s, updated_at = %s WHERE id = %s AND EXISTS (SELECT 1 FROM ok) RETURNING 1)",
         "u AS (UPDATE limits_capusage SET reserved = reserved + %s, updated_at = %s WHERE id = %s AND EXISTS (SELECT 1 FROM ok) RETURNING 1)",
-        "w AS (INSERT INTO limits_windowday (purchaser_id, cap_category_id, day, total_cents, direct_cents) "
-        "SELECT %s::bigint, %s::bigint, %s::date, %s::bigint, %s::bigint FROM ok ON CONFLICT (purchaser_id, cap_category_id, day) DO UPDATE SET "
-        "total_cents = limits_windowday.total_cents + excluded.total_cents, direct_cents = limits_windowday.direct_cents + excluded.direct_cents RETURNING 1)",
+        f"w AS ({_WINDOW_INTO} SELECT %s::bigint, %s::bigint, %s::date, %s::bigint, %s::bigint FROM ok {_WINDOW_ADD} RETURNING 1)",
     ]
     params: list = [values["usage_id"], values["plan_id"], plan_status, purchaser_status, amount, ceiling, amount]
     params += [amount, now, values["plan_id"], amount, now, values["usage_id"], *window]

@@ -18,10 +18,11 @@ from django.db.models import Sum
 from govmall.catalog.models import Category
 from govmall.catalog.selectors import cap_category as cap_category_of
 from govmall.core.errors import BusinessError
+from govmall.limits import ledger
 from govmall.limits.models import CapUsage, LimitRule, LimitStandard, PurchaseMode, SplitAction, WindowDay
 from govmall.limits.selectors import standard_label
 from govmall.plans.models import Plan, PlanStatus, ProcurementForm
-from govmall.purchasers.budget import is_year_closed, parse_amount, today, wan
+from govmall.purchasers.budget import is_year_closed, parse_amount, today, wan, year_closed_from
 from govmall.purchasers.models import Purchaser, PurchaserLevel, PurchaserStatus
 from govmall.purchasers.services import resolve_purchaser
 
@@ -234,7 +235,7 @@ def window_sums(purchaser_id: int, cap_category_id: int, days: int, on: dt.date)
     agg = WindowDay.objects.filter(
         purchaser_id=purchaser_id, cap_category_id=cap_category_id, day__gte=window_first_day(on, days)
     ).aggregate(total=Sum("total_cents"), direct=Sum("direct_cents"))
-    return (Decimal(agg["total"] or 0) / 100).quantize(Decimal("0.01")), (Decimal(agg["direct"] or 0) / 100).quantize(Decimal("0.01"))
+    return ledger.yuan(agg["total"]), ledger.yuan(agg["direct"])
 
 
 @dataclass
@@ -300,8 +301,6 @@ def _category_lookup(code, also_id: int | None, year: int, *, cached: bool = Fal
     from django.conf import settings
 
     from govmall.catalog.national import level_of, parent_code
-    from govmall.limits import ledger
-
     if isinstance(code, Category):
         extra = Category.objects.filter(pk=also_id).first() if also_id else None
         return code, cap_category_of(code), extra, is_year_closed(year), None
@@ -328,21 +327,7 @@ def _category_lookup(code, also_id: int | None, year: int, *, cached: bool = Fal
     return category, cap, extra, closed, token
 
 
-def year_closed_from(mark: bool | None, year: int) -> bool:
-    """The rule of purchasers.budget.is_year_closed, on a mark already read."""
-    return mark if mark is not None else year < today().year
-
-
-def rule_in_force(purchaser: Purchaser, on: dt.date, *, cached: bool = False) -> tuple[LimitStandard | None, LimitRule | None]:
-    """The rule for the purchaser's level in the standard in force in its district — the
-    district's own, else the city's — in one query (same answer as selectors.standard_in_force)."""
-    standard, rule, _token = _rule_lookup(purchaser, on, cached=cached)
-    return standard, rule
-
-
 def _rule_lookup(purchaser: Purchaser, on: dt.date, *, cached: bool = False):
-    from govmall.limits import ledger
-
     codes = tuple(c for c in purchaser.district.path.strip("/").split("/") if c)
     key = (codes, purchaser.level, on)
     if cached and key in reference_cache.rules:

@@ -29,9 +29,9 @@ from govmall.limits.models import (
     StandardStatus,
 )
 from govmall.limits import ledger
-from govmall.limits.policy import Facts, LimitRefused, PolicyResult, evaluate, prepare, reference_cache, window_first_day, year_closed_from
+from govmall.limits.policy import Facts, LimitRefused, PolicyResult, evaluate, prepare, reference_cache, window_first_day
 from govmall.limits.selectors import standard_in_force
-from govmall.purchasers.budget import parse_amount, parse_date, require_open_date, today, wan
+from govmall.purchasers.budget import parse_amount, parse_date, require_open_date, today, wan, year_closed_from
 from govmall.purchasers.models import PurchaserLevel
 from govmall.regions.models import Level, Region
 
@@ -110,15 +110,13 @@ def _reserve_at_once(req, reference: str, duplicate: LimitRefused) -> Reservatio
     if read is None:
         return None
     row, usage, next_id = read
-    if any(mine is not None and mine != now for mine, now in zip(req.tokens, row.tokens)):
-        raise _StaleReference
+    _check_tokens(req, row)
     facts, result = _evaluate_on(req, plan, row, usage)
     if not result.allowed:
         return None
     res, values, entry = _new_reservation(req, plan, usage, result, reference, next_id)
     values["id"] = next_id
-    warnings = ("；" + "；".join(result.warnings)) if result.warnings else ""
-    message = (f"预留 {wan(req.amount)}：计划 {plan.plan_no} 剩余 ", f"，{req.cap_category.short_code} 年度限额剩余 ", warnings)
+    message = _message_parts(req, plan, result)
     try:
         locked = ledger.reserve_at_once(
             values, plan_status=row.status, purchaser_status=row.purchaser_status, ceiling=req.rule.cap_for(plan.procurement_form),
@@ -178,6 +176,20 @@ class _StaleReference(Exception):
     """The reference data reserve() took from the cache changed since it was cached."""
 
 
+def _check_tokens(req, row) -> None:
+    """The parts of the request that came with a token (ReferenceCache) against the tokens
+    read now with the plan."""
+    if any(mine is not None and mine != now for mine, now in zip(req.tokens, row.tokens)):
+        raise _StaleReference
+
+
+def _message_parts(req, plan, result: PolicyResult) -> tuple[str, str, str]:
+    """A reservation's audit message around its two figures, the plan's and the cap's
+    remainder after it: (before, between, after)."""
+    warnings = ("；" + "；".join(result.warnings)) if result.warnings else ""
+    return f"预留 {wan(req.amount)}：计划 {plan.plan_no} 剩余 ", f"，{req.cap_category.short_code} 年度限额剩余 ", warnings
+
+
 @locked_write
 def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_tokens: bool) -> Reservation:
     """The locked part of reserve(): only this holds the SQLite write gate (the reference
@@ -192,8 +204,8 @@ def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_token
             row, usage, next_id = both
         else:  # the first reservation of this purchaser, year, category and form
             row, next_id = ledger.lock_plan(plan.pk, year=req.on.year), None
-        if check_tokens and any(mine is not None and mine != now for mine, now in zip(req.tokens, row.tokens)):
-            raise _StaleReference
+        if check_tokens:
+            _check_tokens(req, row)
         if both is None:
             usage = ledger.lock_usage(
                 purchaser_id=req.purchaser.pk, year=plan.year, category_id=req.cap_category.pk, form=plan.procurement_form, window_from=since
@@ -203,11 +215,8 @@ def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_token
             raise LimitRefused(result)
         res, values, entry = _new_reservation(req, plan, usage, result, reference, next_id)
         plan.reserved = row.reserved + req.amount
-        entry["message"] = (
-            f"预留 {wan(req.amount)}：计划 {plan.plan_no} 剩余 {wan(plan.remaining)}，"
-            f"{req.cap_category.short_code} 年度限额剩余 {wan(result.cap_remaining - req.amount)}"
-            + ("；" + "；".join(result.warnings) if result.warnings else "")
-        )
+        before, between, after = _message_parts(req, plan, result)
+        entry["message"] = f"{before}{wan(plan.remaining)}{between}{wan(result.cap_remaining - req.amount)}{after}"
         audit = None
         if next_id is not None:  # PostgreSQL: the entry goes in with the writes, one statement
             values["id"] = next_id

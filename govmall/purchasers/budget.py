@@ -64,11 +64,13 @@ def today() -> dt.date:
 def is_year_closed(year: int) -> bool:
     from govmall.purchasers.models import BudgetYear
 
-    # limits.ledger.categories asks the same in its hot-path query: keep the two rules alike.
-    mark = BudgetYear.objects.filter(year=year).values_list("closed", flat=True).first()
-    if mark is not None:
-        return mark
-    return year < today().year
+    return year_closed_from(BudgetYear.objects.filter(year=year).values_list("closed", flat=True).first(), year)
+
+
+def year_closed_from(mark: bool | None, year: int) -> bool:
+    """is_year_closed on the year's mark already read (None: no mark), as the limits engine
+    reads it inside its own statements: an explicit mark decides, else past years are closed."""
+    return mark if mark is not None else year < today().year
 
 
 def require_open_year(year: int, *, field: str = "year", what: str = "") -> None:
