@@ -108,10 +108,14 @@ def database(url: str | None, sqlite_path: Path) -> dict:
         raise ConfigError(f"DATABASE_URL uses {engine or 'an unknown engine'}; GovMall supports postgres:// or sqlite:// only")
     if not cfg.get("NAME"):
         raise ConfigError("DATABASE_URL has no database name; use postgres://USER@HOST:5432/NAME")
-    # psycopg prepares a statement after its fifth run on a connection. Only cursors that bind
-    # parameters on the server are prepared — the limits engine's hot statements
-    # (limits.ledger); Django's own cursors bind on the client and never are.
-    cfg.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # Parameters are bound on the server and psycopg prepares a statement after its fifth run
+    # on a connection, so a statement the app runs again and again is planned once per
+    # connection instead of on every run (in the checkout benchmark this halved the database's
+    # CPU per purchase; docs/PERFORMANCE.md). A pooler in transaction mode would need
+    # prepare_threshold None.
+    options = cfg.setdefault("OPTIONS", {})
+    options.setdefault("server_side_binding", True)
+    options.setdefault("prepare_threshold", 5)
     return cfg
 
 

@@ -34,20 +34,6 @@ def _for_update(of: str = "") -> str:
     return f" FOR UPDATE OF {of}" if of and connection.features.has_select_for_update_of else " FOR UPDATE"
 
 
-def _cursor():
-    """A cursor for the hot statements. On PostgreSQL it binds parameters on the server, so
-    psycopg prepares a statement that a connection runs again and again (after its fifth
-    run: planned once per connection instead of on every call; Django's own cursors bind on
-    the client and are planned every time). Wrapped as Django's cursors are (query logging,
-    error translation)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    import psycopg
-
-    connection.ensure_connection()
-    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
-
-
 @dataclass
 class PlanRow:
     id: int
@@ -207,7 +193,7 @@ def lock_plan_and_usage(plan_id: int, *, year: int, purchaser_id: int, category_
         "WHERE p.id = %s" + (_for_update("p, u") if lock else "")
     )
     params += [purchaser_id, category_id, plan_id]
-    with _cursor() as cur:
+    with connection.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()
     if row is None:
@@ -292,7 +278,7 @@ def lock_plan_and_usage_by_id(plan_id: int, usage_id: int) -> tuple[PlanRow, Usa
     """The plan row and a cap usage row by id, locked in the engine's order (plan first), in
     one statement: what release, consume and give_back start with."""
     sql = f"SELECT {_PLAN_COLUMNS}, u.id, u.used, u.reserved FROM {_PLAN_FROM} JOIN limits_capusage u ON u.id = %s WHERE p.id = %s" + _for_update("p, u")
-    with _cursor() as cur:
+    with connection.cursor() as cur:
         cur.execute(sql, [usage_id, plan_id])
         row = cur.fetchone()
     return _plan_row(row), UsageRow(row[8], _money(row[9]), _money(row[10]))
@@ -308,7 +294,7 @@ def finish_writes(*, plan_id: int, plan_used: Decimal, plan_reserved: Decimal, u
             cur.execute(WINDOW_BUMP, window)
         return
     sql = f"WITH {_PLAN_USAGE_WRITES} {WINDOW_BUMP}"
-    with _cursor() as cur:
+    with connection.cursor() as cur:
         cur.execute(sql, [plan_used, plan_reserved, now, plan_id, usage_used, usage_reserved, now, usage_id, *window])
 
 
@@ -453,7 +439,7 @@ def reserve_at_once(
     sql.append(f"a AS ({audit_sql} RETURNING 1)")
     params += audit_params
     statement = ", ".join(sql) + " SELECT p_amount, p_used, p_reserved, u_used, u_reserved FROM ok"
-    with _cursor() as cur:
+    with connection.cursor() as cur:
         cur.execute(statement, params)
         row = cur.fetchone()
     return None if row is None else tuple(_money(v) for v in row)
