@@ -169,6 +169,19 @@ def optimize() -> None:
         cur.execute("ANALYZE products_listing")
 
 
+def _cursor():
+    """A cursor that binds on the client, so these statements are never prepared. The app's
+    other cursors bind on the server and psycopg prepares what a connection repeats, which
+    PostgreSQL may then run with a generic plan; a search statement's best plan depends on
+    its words and filters (the tier's partial GIN index or a walk of the rank order), so it is
+    planned with its values every time, as when these queries were measured
+    (docs/PERFORMANCE.md). Wrapped as Django's cursors are (error translation, query log)."""
+    import psycopg
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(psycopg.ClientCursor(connection.connection))
+
+
 def maintain() -> None:
     pass  # autovacuum keeps the statistics
 
@@ -177,7 +190,7 @@ def candidates(q, stage: str, limit: int, exclude: set[int] | frozenset = frozen
     tsq = tsquery_text(q, stage)
     where, params = _filter_sql(q, stage)
     found: list[int] = []
-    with connection.cursor() as cur:
+    with _cursor() as cur:
         for t in _tiers(q):
             need = limit - len(found)
             if need <= 0:
@@ -216,7 +229,7 @@ def ordered(q, order: str, offset: int, limit: int) -> list[int]:
         "-sales": lambda r: (-r[2], -r[3], r[0]),
     }[order]
     rows = []
-    with connection.cursor() as cur:
+    with _cursor() as cur:
         for t in _tiers(q):
             cur.execute(
                 f"SELECT listing_id, price, sales_count, static_rank FROM products_searchdoc WHERE tier = {t}{where} ORDER BY {sort} LIMIT %s",
@@ -230,7 +243,7 @@ def ordered(q, order: str, offset: int, limit: int) -> list[int]:
 def count(q, cap: int) -> int:
     where, params = _filter_sql(q)
     total = 0
-    with connection.cursor() as cur:
+    with _cursor() as cur:
         for t in _tiers(q):
             cur.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM products_searchdoc WHERE tier = {t}{where} LIMIT %s) s",
