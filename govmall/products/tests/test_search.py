@@ -182,3 +182,24 @@ def test_price_and_sales_sorts_are_exact_across_buckets_and_pages(supplier):
     assert run("台式计算机", sort="price", filters=Filters(price_min=Decimal("1000"), price_max=Decimal("5000"))).ids == [
         x.pk for x in sorted(made, key=lambda x: (x.price, x.pk)) if Decimal("1000") <= x.price <= Decimal("5000")
     ]
+
+
+def test_search_statements_are_planned_with_their_words_while_repeated_lookups_are_prepared(shelf):
+    """On PostgreSQL the app's cursors bind on the server, so a statement a connection repeats
+    is prepared (planned once); the search's tier statements bind on the client and never are,
+    so each is planned with its words and filters."""
+    from django.db import connection
+
+    from govmall.products.models import Listing
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    for _ in range(8):
+        run("台式计算机")
+        list(Listing.objects.filter(pk=shelf["paper"]).values_list("title", flat=True))
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [r[0] for r in cur.fetchall()]
+    assert any('FROM "products_listing"' in s and "$1" in s for s in prepared)
+    tier_statements = [s for s in prepared if "products_searchdoc WHERE tier = " in s or "ts_rank(" in s]
+    assert tier_statements == []
