@@ -132,6 +132,8 @@ def test_every_back_office_page_of_every_role_is_free_of_inline_code(client, cas
         response = client.get(path)
         assert response.status_code == 200, path
         assert_hardened(response, path)
+        title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+        assert "<" not in title and "\n" not in title, f"{path}: the page title holds markup: {title[:80]}"
 
 
 def test_detail_and_edit_pages_are_free_of_inline_code(client, cast):
