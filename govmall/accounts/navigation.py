@@ -37,10 +37,11 @@ def _group_rank(group: str) -> int:
 def menu_for(user) -> list[dict]:
     """The user's entries, group by group (GROUP_ORDER), each group in its entries' order;
     `group_start` marks the first entry of each group after the first, where the menu draws
-    a divider."""
+    a divider. A page registered under two labels (one per audience) is listed once, under
+    the first label the user's roles see."""
     items = []
     for item in sorted(_MENU, key=lambda i: (_group_rank(i.group), i.order, i.label)):
-        if user.role_set & item.roles:
+        if user.role_set & item.roles and all(i["url_name"] != item.url_name for i in items):
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:

@@ -23,7 +23,8 @@ class OrderingConfig(AppConfig):
 
         staff = {Role.CENTRE_OPERATOR, Role.FINANCE_SUPERVISOR, Role.PLATFORM_ADMIN}
         nav.add("购物车", "ordering:cart", {Role.PURCHASER_CLERK}, group="采购", order=20)
-        nav.add("我的订单", "ordering:order_list", {Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER} | staff, group="采购", order=21)
+        nav.add("我的订单", "ordering:order_list", {Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER}, group="采购", order=21)
+        nav.add("直购订单", "ordering:order_list", staff, group="采购", order=21)  # the page's own heading for staff
         nav.add("订单审批", "ordering:approval_queue", {Role.PURCHASER_APPROVER}, group="采购", order=22)
         nav.add("供应商订单", "ordering:supplier_orders", {Role.SUPPLIER_STAFF}, group="订单", order=25)
         nav.add("直购规则", "ordering:rules", {Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN}, group="运营", order=53)

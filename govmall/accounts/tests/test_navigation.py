@@ -49,3 +49,9 @@ def test_the_menu_draws_a_divider_at_each_new_group():
     starts = sum(1 for i in menu_for(user) if i["group_start"])
     assert starts > 0
     assert nav.count('<span class="navsep" aria-hidden="true"></span>') == starts
+
+
+def test_the_order_list_is_my_orders_for_a_clerk_and_direct_purchase_orders_for_staff():
+    clerk = [i["label"] for i in menu_for(make_user(Role.PURCHASER_CLERK)) if i["url_name"] == "ordering:order_list"]
+    supervisor = [i["label"] for i in menu_for(make_user(Role.FINANCE_SUPERVISOR)) if i["url_name"] == "ordering:order_list"]
+    assert clerk == ["我的订单"] and supervisor == ["直购订单"]
