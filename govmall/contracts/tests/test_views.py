@@ -258,9 +258,9 @@ def test_the_trace_shows_each_step_with_amounts(client, world):
     html = c.get(f"/contracts/trace/{world['w'].plan.pk}/").content.decode()
     for ct in ("PENDING", "SIGNED", "DELIVERED", "ACCEPTED"):
         assert world["contracts"][ct].contract_no in html
-    assert "下单 39,992.00 元" in html  # four orders of 2 × 4,999
-    assert "签约（本计划承担）29,994.00 元" in html  # three signed
-    assert "验收合格 9,998.00 元" in html
+    assert "<span>下单</span><strong>39,992.00 元</strong>" in html  # four orders of 2 × 4,999
+    assert "<span>签约（本计划承担）</span><strong>29,994.00 元</strong>" in html  # three signed
+    assert "<span>验收合格</span><strong>9,998.00 元</strong>" in html
     assert f"/contracts/trace/{world['w'].plan.pk}/" in c.get("/contracts/reconciliation/").content.decode()
 
 
