@@ -136,23 +136,18 @@ def record(action: str, obj: models.Model | None = None, **kwargs) -> AuditEntry
     return entry
 
 
-def entry_insert_sql(values: dict) -> tuple[str, list]:
+def entry_insert_sql(values: dict, *, source: str | None = None, expressions: dict[str, tuple[str, list]] | None = None) -> tuple[str, list]:
     """For a writer that wants its entry inside its own statement (one round trip less on
     its hottest path): the INSERT of an entry made by entry_values, to be run in the caller's
-    transaction, after which the caller calls entry_inserted(). Only where entries are
+    transaction, after which the caller calls entry_inserted(). With `source`, an INSERT …
+    SELECT … FROM that row source of the caller's statement (no row, no entry), some columns
+    given as SQL `expressions` over it (chain_sql.insert_select_sql). Only where entries are
     inserted unlinked (PostgreSQL); elsewhere use record()."""
     if chain_sql.links_in_place():
         raise RuntimeError("entry_insert_sql: this database links entries in place; use record()")
-    return chain_sql.insert_sql(values)
-
-
-def entry_insert_select_sql(values: dict, *, source: str, expressions: dict[str, tuple[str, list]]) -> tuple[str, list]:
-    """entry_insert_sql as INSERT … SELECT … FROM `source`, a row source of the caller's
-    statement (its condition: no row, no entry), with some columns as SQL expressions over
-    it (chain_sql.insert_select_sql). PostgreSQL only, as entry_insert_sql."""
-    if chain_sql.links_in_place():
-        raise RuntimeError("entry_insert_select_sql: this database links entries in place; use record()")
-    return chain_sql.insert_select_sql(values, source=source, expressions=expressions)
+    if source is None:
+        return chain_sql.insert_sql(values)
+    return chain_sql.insert_select_sql(values, source=source, expressions=expressions or {})
 
 
 def entry_inserted() -> None:

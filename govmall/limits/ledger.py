@@ -407,7 +407,7 @@ def reserve_at_once(
     Autocommitted, the locks are held for this one statement and its commit only.
     Returns (plan amount, used, reserved, cap used, reserved) as locked, before this
     reservation, or None when a condition no longer holds (then nothing was written)."""
-    from govmall.audit.services import entry_insert_select_sql
+    from govmall.audit.services import entry_insert_sql
 
     amount, now = values["amount"], values["updated_at"]
     sql = [
@@ -435,7 +435,7 @@ def reserve_at_once(
         "%s || govmall_wan(ok.p_amount - ok.p_used - ok.p_reserved - %s) || %s || govmall_wan(%s - ok.u_used - ok.u_reserved - %s) || %s",
         [before, amount, between, ceiling, amount, after],
     )
-    audit_sql, audit_params = entry_insert_select_sql(entry, source="ok", expressions={"message": text})
+    audit_sql, audit_params = entry_insert_sql(entry, source="ok", expressions={"message": text})
     sql.append(f"a AS ({audit_sql} RETURNING 1)")
     params += audit_params
     statement = ", ".join(sql) + " SELECT p_amount, p_used, p_reserved, u_used, u_reserved FROM ok"

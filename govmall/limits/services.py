@@ -120,7 +120,7 @@ def _reserve_at_once(req, reference: str, duplicate: LimitRefused) -> Reservatio
     try:
         locked = ledger.reserve_at_once(
             values, plan_status=row.status, purchaser_status=row.purchaser_status, ceiling=req.rule.cap_for(plan.procurement_form),
-            window=ledger.window_bump_params(**_window_change(res, req.amount)), entry=entry_values(Action.CREATE, res, **entry), message=message,
+            window=_window_bump(res, req.amount), entry=entry_values(Action.CREATE, res, **entry), message=message,
         )  # fmt: skip
     except IntegrityError:
         if reference:  # uniq_reservation_reference: another reservation took it meanwhile
@@ -225,7 +225,7 @@ def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_token
             res.id = ledger.reserve_writes(
                 values, plan_id=plan.pk, plan_used=row.used, plan_reserved=plan.reserved,
                 usage_id=usage.id, usage_used=usage.used, usage_reserved=usage.reserved + req.amount, audit=audit,
-                window=ledger.window_bump_params(**_window_change(res, req.amount)),
+                window=_window_bump(res, req.amount),
             )  # fmt: skip
         except IntegrityError:
             if reference:  # uniq_reservation_reference: another reservation took it meanwhile
@@ -240,13 +240,14 @@ def _reserve_locked(req, reference: str, duplicate: LimitRefused, *, check_token
     return res
 
 
-def _window_change(reservation: Reservation, delta) -> dict:
-    """ledger.window_bump_params arguments: `delta` more (or less) of this reservation in its day."""
+def _window_bump(reservation: Reservation, delta) -> list:
+    """The window-day parameters (ledger.WINDOW_BUMP) for `delta` more (or less) of this
+    reservation in its day."""
     direct = delta if reservation.mode == "direct" else Decimal("0")
-    return {
-        "purchaser_id": reservation.purchaser_id, "cap_category_id": reservation.cap_category_id,
-        "day": timezone.localdate(reservation.created_at), "total": delta, "direct": direct,
-    }  # fmt: skip
+    return ledger.window_bump_params(
+        purchaser_id=reservation.purchaser_id, cap_category_id=reservation.cap_category_id,
+        day=timezone.localdate(reservation.created_at), total=delta, direct=direct,
+    )  # fmt: skip
 
 
 def _lock_for_finish(reservation: Reservation):
@@ -270,7 +271,7 @@ def release(*, reservation: Reservation, reason: str) -> Reservation:
         )  # fmt: skip
         ledger.finish_writes(
             plan_id=row.id, plan_used=row.used, plan_reserved=row.reserved - reservation.amount, usage_id=usage.id, usage_used=usage.used,
-            usage_reserved=usage.reserved - reservation.amount, now=now, window=ledger.window_bump_params(**_window_change(reservation, -reservation.amount)),
+            usage_reserved=usage.reserved - reservation.amount, now=now, window=_window_bump(reservation, -reservation.amount),
         )  # fmt: skip
     return reservation
 
@@ -292,7 +293,7 @@ def consume(*, reservation: Reservation, amount) -> Reservation:
         ledger.finish_writes(
             plan_id=row.id, plan_used=row.used + amount, plan_reserved=row.reserved - reservation.amount, usage_id=usage.id,
             usage_used=usage.used + amount, usage_reserved=usage.reserved - reservation.amount, now=now,
-            window=ledger.window_bump_params(**_window_change(reservation, amount - reservation.amount)),
+            window=_window_bump(reservation, amount - reservation.amount),
         )  # fmt: skip
     return reservation
 
@@ -320,7 +321,7 @@ def give_back(*, reservation: Reservation, amount, reason: str) -> Reservation:
         log_update(locked, before, message=f"退回 {wan(amount)} 至计划与年度限额：{reason}"[:500])
         ledger.finish_writes(
             plan_id=row.id, plan_used=row.used - amount, plan_reserved=row.reserved, usage_id=usage.id, usage_used=usage.used - amount,
-            usage_reserved=usage.reserved, now=now, window=ledger.window_bump_params(**_window_change(locked, -amount)),
+            usage_reserved=usage.reserved, now=now, window=_window_bump(locked, -amount),
         )  # fmt: skip
     return locked
 
