@@ -55,3 +55,11 @@ def test_the_order_list_is_my_orders_for_a_clerk_and_direct_purchase_orders_for_
     clerk = [i["label"] for i in menu_for(make_user(Role.PURCHASER_CLERK)) if i["url_name"] == "ordering:order_list"]
     supervisor = [i["label"] for i in menu_for(make_user(Role.FINANCE_SUPERVISOR)) if i["url_name"] == "ordering:order_list"]
     assert clerk == ["我的订单"] and supervisor == ["直购订单"]
+
+
+def test_the_order_list_page_is_titled_as_its_menu_entry_for_staff():
+    user = make_user(Role.FINANCE_SUPERVISOR)
+    client = Client()
+    sign_in(client, user)
+    html = client.get("/orders/").content.decode()
+    assert "<title>直购订单 - " in html and "<h1>直购订单</h1>" in html
