@@ -1,7 +1,8 @@
 """Demo contracts: the contracts generated when the ordering and bidding demos confirmed an
 order and an award are moved on through the contracts services, so the pages show each
-stage — a direct purchase signed, published, delivered, accepted and partly paid, and a
-bidding contract signed by the purchaser and waiting for the supplier. Idempotent: every
+stage — a direct purchase signed, published, delivered, accepted and partly paid, the town's
+computers signed by both sides and waiting for their contract notice, and a bidding contract
+signed by the purchaser and waiting for the supplier. Idempotent: every
 step is taken only when the contract is still before it."""
 
 from __future__ import annotations
@@ -57,6 +58,19 @@ def load(say) -> None:
             done.append(direct.contract_no)
         except BusinessError as exc:
             say(f"contracts demo: {direct.contract_no} stopped: {exc.message}\n")
+    # the town's computers: both sides have signed; the contract notice is the clerk's next step
+    town = Contract.objects.filter(order__submit_token="DEMO-TOWN-1", status=ContractStatus.PENDING).select_related("order__created_by").first()
+    if town is not None:
+        staff = User.objects.filter(organization_id=town.supplier_id, is_active=True, roles__role="supplier_staff").order_by("pk").first()
+        try:
+            with _as(town.order.created_by):
+                services.contract_sign(contract=town, user=town.order.created_by)
+            if staff is not None:
+                with _as(staff):
+                    services.contract_sign(contract=town, user=staff)
+            done.append(town.contract_no)
+        except BusinessError as exc:
+            say(f"contracts demo: {town.contract_no} stopped: {exc.message}\n")
     bid = Contract.objects.filter(bidding__isnull=False, purchaser__organization=buyer.organization).order_by("pk").first()
     if bid is not None and bid.status == ContractStatus.PENDING and not bid.signed_by_purchaser_at:
         try:

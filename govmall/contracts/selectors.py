@@ -14,7 +14,7 @@ from govmall.accounts import scoping
 from govmall.bidding.models import Bidding, BiddingStatus
 from govmall.contracts.models import Contract, ContractFunding, ContractStatus, Payment
 from govmall.core.money import CENT
-from govmall.limits.models import Reservation
+from govmall.limits.models import Reservation, ReservationStatus
 from govmall.ordering.models import Order, OrderFunding, OrderStatus
 from govmall.plans.models import Plan
 
@@ -49,6 +49,8 @@ KINDS = {
     "unpaid": "已验收逾期未付款",
     "overpaid": "付款超过合同金额",
     "over_reservation": "合同金额超过预留额度",
+    "used_no_contract": "计划已用无合同",
+    "ledger": "计划金额与预留明细不符",
 }
 
 
@@ -100,7 +102,40 @@ def reconciliation(user, *, today: dt.date | None = None, alert_days: int = 5, p
         if f.amount > r.amount or wrong_use:
             add("over_reservation", f.contract.purchaser, f.contract.contract_no, f.amount,
                 f"计划资金 {f.amount:,.2f} 元，预留 {r.amount:,.2f} 元，签约占用 {r.consumed_amount if r.consumed_amount is not None else '—'}")  # fmt: skip
+    _plan_checks(user, add, purchaser_id=purchaser_id, district_code=district_code)
     return out
+
+
+def _plan_checks(user, add, *, purchaser_id: int | None, district_code: str) -> None:
+    """The plans' own ledger: money recorded as used must stand on a signed contract, and a
+    plan's used and reserved amounts must equal the sums of its reservations."""
+    from django.urls import reverse
+
+    plans = scoping.visible(user, Plan).select_related("purchaser__organization", "purchaser__district")
+    reservations = scoping.visible(user, Reservation).select_related("purchaser__organization", "purchaser__district", "plan")
+    if purchaser_id:
+        plans, reservations = plans.filter(purchaser_id=purchaser_id), reservations.filter(purchaser_id=purchaser_id)
+    if district_code:
+        plans, reservations = plans.filter(purchaser__district__code=district_code), reservations.filter(purchaser__district__code=district_code)
+    signed = ContractFunding.objects.filter(contract__status__in=SIGNED_STATUSES).values("reservation_id")
+    for r in reservations.filter(status=ReservationStatus.CONSUMED).exclude(pk__in=signed).order_by("finished_at", "pk"):
+        add("used_no_contract", r.purchaser, r.reference or f"额度预留 {r.pk}", r.consumed_amount,
+            f"计划 {r.plan.plan_no} 记为已用 {r.consumed_amount or 0:,.2f} 元（{r.get_mode_display()}），但没有对应的已签订合同",
+            reverse("contracts:trace", args=[r.plan_id]))  # fmt: skip
+    sums = {
+        row["plan"]: row
+        for row in Reservation.objects.filter(plan__in=plans).values("plan").annotate(
+            used=Sum("consumed_amount", filter=Q(status=ReservationStatus.CONSUMED)), held=Sum("amount", filter=Q(status=ReservationStatus.RESERVED))
+        )
+    }
+    zero = Decimal("0")
+    for p in plans.order_by("plan_no"):
+        row = sums.get(p.pk, {})
+        used, held = row.get("used") or zero, row.get("held") or zero
+        if p.used != used or p.reserved != held:
+            add("ledger", p.purchaser, p.plan_no, p.used,
+                f"计划记载已用 {p.used:,.2f} 元、预留 {p.reserved:,.2f} 元；额度预留明细合计已用 {used:,.2f} 元、预留 {held:,.2f} 元",
+                reverse("contracts:trace", args=[p.pk]))  # fmt: skip
 
 
 @dataclass

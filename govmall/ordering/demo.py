@@ -1,8 +1,11 @@
-"""Demo direct purchases of the demo purchaser (user `purchaser`, 威海市教育局) from the demo
-suppliers, in different states — awaiting the supplier, confirmed, refused, cancelled — made
-through the ordering services (cart → submit with reservation → supplier's answer), so the
-audit log, reservations and notifications are what the UI produces. Idempotent: each demo
-order is found by its submit token."""
+"""Demo direct purchases made through the ordering services (cart → submit with reservation →
+supplier's answer), so the audit log, reservations and notifications are what the UI produces:
+the demo purchaser's orders (user `purchaser`, 威海市教育局) in different states — awaiting
+the supplier, confirmed, refused, cancelled — and the town clerk's two computer purchases
+(user `purchaser_town`) within 30 days, which together pass the town's 30 万 direct-purchase
+band and so are flagged as possible splitting (化整为零). Every plan figure of the demo comes
+from these orders, the biddings and their contracts. Idempotent: each demo order is found by
+its submit token."""
 
 from __future__ import annotations
 
@@ -18,32 +21,40 @@ from govmall.purchasers.budget import today
 HUAXIN = "威海华信办公设备有限公司"
 LANHAI = "威海蓝海信息技术有限公司"
 
-# (token, supplier, [(category code, quantity)], plan serial of 371000001, what happens next, reason)
+# (token, buyer, supplier, [(category code, quantity)], plan (purchaser code, serial), what happens next, reason)
 ORDERS = [
-    ("DEMO-ORDER-1", HUAXIN, [("A02010105", 6), ("A02010108", 2)], 1, "confirm", ""),
-    ("DEMO-ORDER-2", HUAXIN, [("A02021003", 3)], 2, "wait", ""),
-    ("DEMO-ORDER-3", LANHAI, [("A02010108", 4)], 1, "wait", ""),
-    ("DEMO-ORDER-4", HUAXIN, [("A02010108", 2)], 1, "refuse", "该型号本月缺货，预计下月到货"),
-    ("DEMO-ORDER-5", HUAXIN, [("A02021004", 1)], 2, "cancel", "科室需求调整，改为下季度采购"),
+    ("DEMO-ORDER-1", "purchaser", HUAXIN, [("A02010105", 6), ("A02010108", 2)], ("371000001", 1), "confirm", ""),
+    ("DEMO-ORDER-2", "purchaser", HUAXIN, [("A02021003", 3)], ("371000001", 2), "wait", ""),
+    ("DEMO-ORDER-3", "purchaser", LANHAI, [("A02010108", 4)], ("371000001", 1), "wait", ""),
+    ("DEMO-ORDER-4", "purchaser", HUAXIN, [("A02010108", 2)], ("371000001", 1), "refuse", "该型号本月缺货，预计下月到货"),
+    ("DEMO-ORDER-5", "purchaser", HUAXIN, [("A02021004", 1)], ("371000001", 2), "cancel", "科室需求调整，改为下季度采购"),
+    ("DEMO-TOWN-1", "purchaser_town", HUAXIN, [("A02010105", 40)], ("371003101", 1), "confirm", ""),
+    ("DEMO-TOWN-2", "purchaser_town", LANHAI, [("A02010108", 33)], ("371003101", 1), "wait", ""),
 ]
+# where each demo buyer's goods go, and whom the supplier calls
+DELIVERY = {
+    "purchaser": ("威海市环翠区新威路 39 号 威海市教育局", "张敏 0631-5233000"),
+    "purchaser_town": ("威海市文登区张家产镇人民政府 便民服务中心", "于海波 0631-8461001"),
+}
 
 
 def load(say) -> None:
-    buyer = User.objects.filter(username="purchaser").select_related("organization").first()
+    buyers = {u.username: u for u in User.objects.filter(username__in={o[1] for o in ORDERS}).select_related("organization")}
     supplier_user = User.objects.filter(username="supplier").first()
-    if buyer is None:
+    if "purchaser" not in buyers:
         say("ordering demo: no demo purchaser, skipped\n")
         return
     year = today().year
     made = 0
-    for token, supplier_name, wanted, serial, then, reason in ORDERS:
-        if Order.objects.filter(submit_token=token).exists():
+    for token, username, supplier_name, wanted, (code, serial), then, reason in ORDERS:
+        buyer = buyers.get(username)
+        if buyer is None or Order.objects.filter(submit_token=token).exists():
             continue
-        plan = Plan.objects.filter(plan_no=plans_demo.plan_no("371000001", serial, year)).first()
+        plan = Plan.objects.filter(plan_no=plans_demo.plan_no(code, serial, year)).first()
         listings = []
-        for code, qty in wanted:
+        for category_code, qty in wanted:
             listing = (
-                Listing.objects.filter(supplier__name=supplier_name, category__code=code, status=ListingStatus.LISTED, stock__gte=qty)
+                Listing.objects.filter(supplier__name=supplier_name, category__code=category_code, status=ListingStatus.LISTED, stock__gte=qty)
                 .order_by("price", "pk")
                 .first()
             )
@@ -60,10 +71,11 @@ def load(say) -> None:
         for listing, qty in listings:
             services.cart_add(user=buyer, listing_id=listing.pk, quantity=qty)
         sid, cap = services.group_key(listings[0][0])
+        address, contact = DELIVERY[username]
         try:
             order = services.order_submit(
                 user=buyer, supplier_id=sid, cap_category_id=cap, plan_ids=[plan.pk], prices={lst.pk: str(lst.price) for lst, _ in listings},
-                token=token, delivery_address="威海市环翠区新威路 39 号 威海市教育局", contact="张敏 0631-5233000",
+                token=token, delivery_address=address, contact=contact,
             )  # fmt: skip
         except BusinessError as exc:
             say(f"ordering demo: {token} not placed: {exc.message}\n")

@@ -1,8 +1,8 @@
 """Demo purchasers: every purchaser Organization of the portal demo gets its Purchaser record,
-and (`load_restructure`, called by the limits loader once plans and purchases exist) one applied
-restructure — 荣成市教育和体育局 split into 荣成市教育局 (0.7) and 荣成市体育局 (0.3) on
-2026-03-01 — so the lineage pages, the divided plan and the moved cap usage have something to
-show. Idempotent; made through the services."""
+and (`load_restructure`, called by the limits loader once plans exist) one applied restructure —
+荣成市教育和体育局 split into 荣成市教育局 (0.7) and 荣成市体育局 (0.3) on 2026-03-01 — so the
+lineage pages and the divided plan have something to show. The unit bought nothing in the mall
+before it was divided, so no cap usage moves. Idempotent; made through the services."""
 
 from __future__ import annotations
 

@@ -225,6 +225,10 @@ def test_terminating_a_partly_paid_contract_gives_back_only_the_unpaid_part():
     res = Reservation.objects.get(pk=c.fundings.get().reservation_id)
     assert (res.consumed_amount, res.usage.used) == (Decimal("3000.00"), Decimal("3000.00"))
     assert "退回" in AuditEntry.objects.filter(object_type="limits.reservation", object_id=str(res.pk)).latest("id").message
+    # the plan's ledger still balances with its reservations: the reconciliation lists nothing
+    from govmall.contracts.selectors import reconciliation
+
+    assert [m.kind for m in reconciliation(world.clerk) if m.kind in ("ledger", "used_no_contract", "over_reservation")] == []
 
 
 def test_termination_needs_a_kind_and_a_reason():

@@ -253,6 +253,37 @@ def test_supervisors_see_the_mismatches_of_their_region(client, world):
 
 
 @pytest.mark.django_db
+def test_reconciliation_lists_plan_money_used_without_a_contract_and_a_plan_ledger_off_its_reservations(client, world):
+    from decimal import Decimal
+
+    from govmall.core.context import Actor, acting_as
+    from govmall.limits.services import consume, reserve
+    from govmall.plans.models import Plan
+
+    c = client_for(client, world, "supervisor_city")
+    html = c.get("/contracts/reconciliation/").content.decode()
+    # the world's own purchases (pending, signed, delivered, accepted) balance: nothing listed
+    assert "计划已用无合同</a> <strong>0</strong>" in html and "计划金额与预留明细不符</a> <strong>0</strong>" in html
+    plan = world["w"].plan
+    with acting_as(Actor(username="t"), source="command"):
+        r = reserve(purchaser=plan.purchaser, plan=plan, category="A02010105", amount="3000", mode="direct", reference="OUTSIDE-1")
+        consume(reservation=r, amount="2800")
+    Plan.objects.filter(pk=world["h"].plan.pk).update(used=world["h"].plan.used + Decimal("100"))
+    html = c.get("/contracts/reconciliation/").content.decode()
+    assert "OUTSIDE-1" in html and f"计划 {plan.plan_no} 记为已用 2,800.00 元（直购），但没有对应的已签订合同" in html
+    assert world["h"].plan.plan_no in html and "额度预留明细合计已用" in html
+    assert "计划已用无合同</a> <strong>1</strong>" in html and "计划金额与预留明细不符</a> <strong>1</strong>" in html
+    client.logout()
+    c = client_for(client, world, "supervisor_district")  # 环翠区: sees its unit's plan, not the city unit's reservation
+    html = c.get("/contracts/reconciliation/?kind=ledger").content.decode()
+    assert world["h"].plan.plan_no in html and "OUTSIDE-1" not in html
+    client.logout()
+    c = client_for(client, world, "purchaser")
+    html = c.get("/contracts/reconciliation/").content.decode()
+    assert "OUTSIDE-1" in html and world["h"].plan.plan_no not in html
+
+
+@pytest.mark.django_db
 def test_the_trace_shows_each_step_with_amounts(client, world):
     c = client_for(client, world, "purchaser")
     html = c.get(f"/contracts/trace/{world['w'].plan.pk}/").content.decode()
