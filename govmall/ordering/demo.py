@@ -10,6 +10,8 @@ its submit token."""
 from __future__ import annotations
 
 from govmall.accounts.models import User
+from govmall.accounts.services import actor_of
+from govmall.core.context import acting_as
 from govmall.core.errors import BusinessError
 from govmall.ordering import services
 from govmall.ordering.models import CartItem, Order
@@ -64,27 +66,33 @@ def load(say) -> None:
             continue
         # One order per supplier and level-2 category: a demo order's cart holds only its own
         # items of the first item's level-2 category (what a clerk checks out as one order).
-        for item in CartItem.objects.filter(user=buyer):
-            services.cart_remove(user=buyer, item_id=item.pk)
-        group = services.group_key(listings[0][0])
-        listings = [(lst, qty) for lst, qty in listings if services.group_key(lst) == group]
-        for listing, qty in listings:
-            services.cart_add(user=buyer, listing_id=listing.pk, quantity=qty)
-        sid, cap = services.group_key(listings[0][0])
-        address, contact = DELIVERY[username]
-        try:
-            order = services.order_submit(
-                user=buyer, supplier_id=sid, cap_category_id=cap, plan_ids=[plan.pk], prices={lst.pk: str(lst.price) for lst, _ in listings},
-                token=token, delivery_address=address, contact=contact,
-            )  # fmt: skip
-        except BusinessError as exc:
-            say(f"ordering demo: {token} not placed: {exc.message}\n")
-            continue
-        if then == "confirm" and supplier_user is not None and supplier_user.organization_id == order.supplier_id:
-            services.order_confirm(order=order, user=supplier_user)
-        elif then == "refuse" and supplier_user is not None and supplier_user.organization_id == order.supplier_id:
-            services.order_refuse(order=order, user=supplier_user, reason=reason)
+        # Each step is taken as the person who takes it in the UI, so the audit log and the
+        # order's timeline name them.
+        with acting_as(actor_of(buyer), source="web"):
+            for item in CartItem.objects.filter(user=buyer):
+                services.cart_remove(user=buyer, item_id=item.pk)
+            group = services.group_key(listings[0][0])
+            listings = [(lst, qty) for lst, qty in listings if services.group_key(lst) == group]
+            for listing, qty in listings:
+                services.cart_add(user=buyer, listing_id=listing.pk, quantity=qty)
+            sid, cap = services.group_key(listings[0][0])
+            address, contact = DELIVERY[username]
+            try:
+                order = services.order_submit(
+                    user=buyer, supplier_id=sid, cap_category_id=cap, plan_ids=[plan.pk], prices={lst.pk: str(lst.price) for lst, _ in listings},
+                    token=token, delivery_address=address, contact=contact,
+                )  # fmt: skip
+            except BusinessError as exc:
+                say(f"ordering demo: {token} not placed: {exc.message}\n")
+                continue
+        if then in ("confirm", "refuse") and supplier_user is not None and supplier_user.organization_id == order.supplier_id:
+            with acting_as(actor_of(supplier_user), source="web"):
+                if then == "confirm":
+                    services.order_confirm(order=order, user=supplier_user)
+                else:
+                    services.order_refuse(order=order, user=supplier_user, reason=reason)
         elif then == "cancel":
-            services.order_cancel(order=order, user=buyer, reason=reason)
+            with acting_as(actor_of(buyer), source="web"):
+                services.order_cancel(order=order, user=buyer, reason=reason)
         made += 1
     say(f"ordering demo: {made} direct-purchase orders placed\n")

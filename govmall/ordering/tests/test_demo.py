@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from govmall.accounts.models import Organization
+from govmall.audit.models import AuditEntry
 from govmall.core.context import Actor, acting_as
 from govmall.limits import demo as limits_demo
 from govmall.ordering import demo
@@ -55,6 +56,9 @@ def test_demo_orders_load_once_in_several_states_and_the_towns_second_purchase_i
     assert town["DEMO-TOWN-1"].total == Decimal("195960.00") and town["DEMO-TOWN-2"].total == Decimal("188067.00")
     flags = {f.order.submit_token: f.reservation.split_flag for f in OrderFunding.objects.filter(order__in=town.values()).select_related("order", "reservation")}
     assert flags == {"DEMO-TOWN-1": False, "DEMO-TOWN-2": True}
+    # each step is in the audit log under the person who took it, not the loader
+    entries = AuditEntry.objects.filter(object_type="ordering.order", object_id=str(town["DEMO-TOWN-1"].pk))
+    assert set(entries.values_list("actor_name", flat=True)) == {"purchaser_town", "supplier"}
     assert not [line for line in lines if "not placed" in line]
     assert lines[-2] == "ordering demo: 6 direct-purchase orders placed\n"
     assert lines[-1] == "ordering demo: 0 direct-purchase orders placed\n"
