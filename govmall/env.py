@@ -111,11 +111,12 @@ def database(url: str | None, sqlite_path: Path) -> dict:
     # Parameters are bound on the server and psycopg prepares a statement after its fifth run
     # on a connection, so a statement the app runs again and again is planned once per
     # connection instead of on every run (in the checkout benchmark this halved the database's
-    # CPU per purchase; docs/PERFORMANCE.md). A pooler in transaction mode would need
-    # prepare_threshold None.
+    # CPU per purchase; docs/PERFORMANCE.md). Behind a pooler in transaction mode, where a
+    # transaction may land on another server connection than the one that prepared a
+    # statement, GOVMALL_DB_PREPARED_STATEMENTS=0 switches preparing off.
     options = cfg.setdefault("OPTIONS", {})
     options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", 5)
+    options.setdefault("prepare_threshold", 5 if env_bool("GOVMALL_DB_PREPARED_STATEMENTS", True) else None)
     return cfg
 
 

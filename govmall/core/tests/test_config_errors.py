@@ -80,6 +80,11 @@ def test_malformed_value_names_the_variable(tmp_path, name, value):
     assert line.startswith(f"GovMall configuration error: {name}")
 
 
+def test_malformed_prepared_statements_switch_names_the_variable(tmp_path):
+    env = clean_env(tmp_path, DATABASE_URL="postgres://govmall@127.0.0.1:1/govmall", GOVMALL_DB_PREPARED_STATEMENTS="sometimes")
+    assert_one_line_error(manage(env, "check"), "GOVMALL_DB_PREPARED_STATEMENTS")
+
+
 def test_debug_is_refused_in_production(tmp_path):
     env = clean_env(tmp_path, GOVMALL_PRODUCTION="1", GOVMALL_DEBUG="1", GOVMALL_SECRET_KEY=KEY, GOVMALL_ALLOWED_HOSTS="a.example.cn")
     assert_one_line_error(manage(env, "check"), "GOVMALL_DEBUG")
@@ -118,3 +123,13 @@ def test_defaults_are_the_documented_ones(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=clean_env(tmp_path), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [1800, 43200, 90, 5, 1800.0, False]
+
+
+@pytest.mark.parametrize("value, threshold", [(None, 5), ("1", 5), ("0", None)])
+def test_postgresql_prepares_repeated_statements_unless_switched_off_for_a_transaction_pooler(tmp_path, value, threshold):
+    extra = {"GOVMALL_DB_PREPARED_STATEMENTS": value} if value is not None else {}
+    env = clean_env(tmp_path, DATABASE_URL="postgres://govmall@db.example.cn:5432/govmall", **extra)
+    script = "import json, govmall.settings as s; o = s.DATABASES['default']['OPTIONS']; print(json.dumps([o['server_side_binding'], o['prepare_threshold']]))"
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [True, threshold]
