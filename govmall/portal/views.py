@@ -23,6 +23,7 @@ from govmall.accounts.services import notification_mark_read
 from govmall.accounts.workspace import todos_for as workspace_todos
 from govmall.audit.models import Action, AuditEntry, ChainCheck
 from govmall.core.errors import BusinessError
+from govmall.disclosure.models import Announcement
 from govmall.core.exports import xlsx_response
 from govmall.portal.forms import AuditFilterForm, HolidayYearForm, SubsiteStyleForm
 from govmall.regions.models import Region
@@ -59,7 +60,8 @@ def home(request):
         "counties": Region.objects.filter(parent=site.region).count() if not site.is_province else Region.objects.filter(parent=site.region).count(),
         "towns": Region.objects.filter(path__startswith=site.region.path, level=4).count(),
     }
-    return render(request, "portal/home.html", {"stats": stats})
+    latest = scoping.visible(request.user, Announcement).filter(subsite=site).select_related("organization")[:8]
+    return render(request, "portal/home.html", {"stats": stats, "announcements": latest})
 
 
 def supplier_directory(request):
