@@ -260,11 +260,18 @@ def test_rules_page_saves_and_shows_field_errors(client, cast):
 
 
 def test_order_detail_shows_the_timeline_from_the_audit_log(client, world):
+    from govmall.accounts.services import actor_of
+    from govmall.core.context import acting_as
+
     order = submit(world)
-    services.order_refuse(order=order, user=world.staff_a, reason="该型号缺货")
+    with acting_as(actor_of(world.staff_a), source="web"):
+        services.order_refuse(order=order, user=world.staff_a, reason="该型号缺货")
     login(client, world.clerk)
     html = client.get(reverse("ordering:order_detail", args=[order.pk])).content.decode()
     assert "操作记录" in html and "供应商拒绝：该型号缺货" in html and "提交直购订单" in html
+    # people are named as the site shows them (display name, not user name), with their organization
+    assert f"王供应（{world.staff_a.organization.name}）：供应商拒绝：该型号缺货" in html
+    assert f"{world.staff_a.username}（" not in html
 
 
 def test_workspace_todos_count_each_queue(cast, world):
