@@ -93,6 +93,15 @@ def open_orders_of_supplier(org) -> list[str]:
     return [f"直购订单 {o.order_no}（{o.purchaser.name}，{o.get_status_display()}）" for o in rows]
 
 
+def last_delivery_address(user) -> str:
+    """Where the unit's latest order went: a clerk mostly orders to the same place, so the
+    checkout starts from it (else from the organization's address)."""
+    if not user.organization_id:
+        return ""
+    latest = Order.objects.filter(purchaser__organization_id=user.organization_id).exclude(delivery_address="").order_by("-pk")
+    return latest.values_list("delivery_address", flat=True).first() or ""
+
+
 def timeline(order: Order, *, for_supplier: bool = False) -> list[AuditEntry]:
     """The order's history from the audit log. The supplier sees the status changes from the
     moment the order reached it (not the purchaser's internal steps or plans)."""

@@ -122,7 +122,9 @@ def _checkout_context(request, key: str, *, error: str = "", reasons: list | Non
         "co": co, "key": key, "plans": plans, "chosen": chosen, "amounts": {str(k): v for k, v in amounts.items()},
         "token": token or request.POST.get("token") or uuid.uuid4().hex, "error": error, "refusal": reasons or [],
         "supplier": co.items[0].listing.supplier, "purchaser": purchaser_of_user(request.user),
-        "address": request.POST.get("delivery_address", "") if request.method == "POST" else (request.user.organization.address or ""),
+        "address": request.POST.get("delivery_address", "") if request.method == "POST" else (
+            selectors.last_delivery_address(request.user) or request.user.organization.address or ""
+        ),
         "contact": request.POST.get("contact", "") if request.method == "POST" else " ".join(
             x for x in (request.user.display_name, request.user.organization.contact_phone) if x
         ),

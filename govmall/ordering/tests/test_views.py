@@ -220,6 +220,15 @@ def test_checkout_shows_the_policy_check_and_submits_one_order(client, world):
     assert Order.objects.count() == 1
 
 
+def test_checkout_starts_from_the_address_the_units_last_order_went_to(client, world):
+    _, _, html = _checkout_page(client, world, world.desktop)
+    assert 'name="delivery_address"' in html and "威海市统一路 1 号" not in html
+    order = submit(world)  # the desktop in the cart goes out as an order
+    Order.objects.filter(pk=order.pk).update(delivery_address="威海市统一路 1 号 信息中心")
+    _, _, html = _checkout_page(client, world, world.desktop)
+    assert 'value="威海市统一路 1 号 信息中心"' in html
+
+
 def test_checkout_with_a_tampered_price_is_refused_on_screen(client, world):
     key, token, _ = _checkout_page(client, world, world.desktop)
     data = {"token": token, "plans": [world.plan.pk], f"price_{world.desktop.pk}": "0.01"}
