@@ -192,6 +192,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 STATICFILES_DIRS = [BASE_DIR / "govmall" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production a stylesheet edited while the server runs is served as it is now (without
+# this, whitenoise keeps the size it saw at start and cuts the new file short).
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Sub-sites -----------------------------------------------------------------------------
