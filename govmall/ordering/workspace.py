@@ -1,4 +1,7 @@
-"""Workspace to-dos of the ordering app (accounts.workspace provider)."""
+"""Workspace to-dos of the ordering app (accounts.workspace provider): the order's own steps,
+up to the supplier's confirmation. Delivery, acceptance and payment are the contract's steps
+and its to-dos (contracts.workspace), for direct purchases and biddings alike; counting them
+here as well would show one delivery as two to-dos."""
 
 from django.urls import reverse
 
@@ -15,9 +18,7 @@ def todos(user) -> list[dict]:
         base = reverse("ordering:order_list")
         own = orders_for(user).filter(purchaser__organization_id=user.organization_id)
         items.append({"label": "待供应商确认的订单", "count": own.filter(status=OrderStatus.AWAITING_SUPPLIER).count(), "url": f"{base}?status=awaiting_supplier"})
-        items.append({"label": "已送达待验收的订单", "count": own.filter(status=OrderStatus.DELIVERED).count(), "url": f"{base}?status=delivered"})
     if user.has_role(Role.SUPPLIER_STAFF):
         base = reverse("ordering:supplier_orders")
         items.append({"label": "待确认的订单", "count": supplier_queue(user, "confirm").count(), "url": f"{base}?tab=confirm", "hint": "逾期未确认的订单自动失效"})
-        items.append({"label": "待送货的订单", "count": supplier_queue(user, "deliver").count(), "url": f"{base}?tab=deliver"})
     return items

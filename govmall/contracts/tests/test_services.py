@@ -598,3 +598,20 @@ def test_terminating_a_signed_bidding_contract_ends_the_bidding_and_gives_the_mo
     b.refresh_from_db()
     assert b.status == BiddingStatus.TERMINATED
     assert Plan.objects.get(pk=plan.pk).used == Decimal("0.00")
+
+
+def test_a_signed_direct_purchase_is_one_delivery_to_do_and_once_delivered_one_acceptance_to_do():
+    from govmall.accounts.workspace import todos_for
+
+    def labels(user):
+        return {t["label"]: t["count"] for t in todos_for(user) if t["count"]}
+
+    world, c = signed_contract()
+    supplier = labels(world.staff_a)
+    assert supplier.get("待送货合同") == 1
+    assert not [label for label in supplier if "送货" in label and label != "待送货合同"]  # not again as an order
+    with as_user(world.staff_a):
+        services.contract_deliver(contract=c, user=world.staff_a, note="已送达")
+    buyer = labels(world.clerk)
+    assert buyer.get("待验收") == 1
+    assert not [label for label in buyer if "验收" in label and label != "待验收"]
