@@ -204,3 +204,12 @@ def test_api_search_is_public(client, world, role):
     assert resp.status_code == 200
     got = {label for label, pk in world["ids"].items() if pk in {x["id"] for x in resp.json()["items"]}}
     assert got == STOREFRONT
+
+
+def test_a_supplier_sees_stock_and_sales_of_its_own_listings_and_staff_also_see_whose_they_are(client, world):
+    html = _client(client, world, "supplier").get("/workspace/products/").content.decode()
+    assert "<th>供应商</th>" not in html and '<th class="num">库存</th>' in html and '<th class="num">销量</th>' in html
+    assert '<td data-label="库存" class="num">10</td>' in html  # make_listing's stock
+    client.logout()
+    html = _client(client, world, "operator").get("/workspace/products/").content.decode()
+    assert "<th>供应商</th>" in html and "文登供应商" in html and '<th class="num">库存</th>' in html
