@@ -312,10 +312,10 @@ def listing_list(request):
 def _export(qs, filename):
     return xlsx_response(
         filename,
-        ["编号", "商品名称", "品牌", "型号", "品目", "供应商", "价格（元）", "最低现行参考价（元）", "高于参考价", "状态", "更新时间"],
+        ["编号", "商品名称", "品牌", "型号", "品目", "供应商", "价格（元）", "最低现行参考价（元）", "高于参考价", "库存", "销量", "状态", "更新时间"],
         (
             (x.pk, x.title, x.brand.name, x.model, f"{x.category.code} {x.category.name}", x.supplier.name, x.price,
-             x.lowest_reference, "是" if x.overpriced else "否", x.get_status_display(), x.updated_at.strftime("%Y-%m-%d %H:%M"))
+             x.lowest_reference, "是" if x.overpriced else "否", x.stock, x.sales_count, x.get_status_display(), x.updated_at.strftime("%Y-%m-%d %H:%M"))
             for x in qs.iterator()
         ),
     )  # fmt: skip

@@ -143,6 +143,13 @@ def test_exports_are_excel(client, supplier):
         resp = client.get(url)
         assert resp.status_code == 200
         assert resp["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(client.get("/workspace/products/?export=xlsx").content)).active.iter_rows(values_only=True))
+    head = list(rows[0])
+    assert rows[1][head.index("库存")] == 10 and rows[1][head.index("价格（元）")] == 5000
 
 
 def test_workspace_todos(client, supplier, supplier_user):
