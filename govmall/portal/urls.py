@@ -11,6 +11,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/profile/", views.profile, name="profile"),
     path("workspace/notifications/", views.notifications, name="notifications"),
+    path("workspace/notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("workspace/notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("workspace/orgs/", views.org_list, name="org_list"),
     path("workspace/orgs/<int:pk>/", views.org_detail, name="org_detail"),

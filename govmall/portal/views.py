@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from govmall.accounts import scoping
 from govmall.accounts.models import Notification, Organization, OrgKind, Role, User
-from govmall.accounts.services import notification_mark_read
+from govmall.accounts.services import notification_mark_read, notifications_mark_all_read
 from govmall.accounts.workspace import todos_for as workspace_todos
 from govmall.audit.models import Action, AuditEntry, ChainCheck
 from govmall.core.errors import BusinessError
@@ -348,7 +348,16 @@ def notifications(request):
     qs = scoping.visible(request.user, Notification)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    return render(request, "portal/notifications.html", {"page": _page(request, qs), "unread_only": bool(request.GET.get("unread"))})
+    unread = scoping.visible(request.user, Notification).filter(read_at__isnull=True).count()
+    return render(request, "portal/notifications.html", {"page": _page(request, qs), "unread_only": bool(request.GET.get("unread")), "unread": unread})
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    n = notifications_mark_all_read(user=request.user)
+    messages.success(request, f"已将 {n} 条消息标为已读" if n else "没有未读消息")
+    return redirect("portal:notifications")
 
 
 @login_required

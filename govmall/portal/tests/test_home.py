@@ -42,3 +42,4 @@ def test_visitors_get_sign_in_and_sign_up_links_and_signed_in_people_do_not(clie
     sign_in(client, make_user("purchaser_clerk"))
     html = client.get("/").content.decode()
     assert "供应商入驻申请" not in html and "采购人登录" not in html and "进入工作台" in html
+
