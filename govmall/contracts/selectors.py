@@ -18,6 +18,8 @@ from govmall.limits.models import Reservation, ReservationStatus
 from govmall.ordering.models import Order, OrderFunding, OrderStatus
 from govmall.plans.models import Plan
 
+ORDERS_ENDED_UNBOUGHT = (OrderStatus.REFUSED, OrderStatus.REJECTED, OrderStatus.LAPSED, OrderStatus.CANCELLED)
+BIDDINGS_ENDED_UNBOUGHT = (BiddingStatus.DRAFT, BiddingStatus.FAILED, BiddingStatus.CANCELLED)
 SIGNED_STATUSES = (ContractStatus.SIGNED, ContractStatus.DELIVERED, ContractStatus.ACCEPTED, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
@@ -174,8 +176,10 @@ def plan_trace(user, plan: Plan) -> Trace:
     signed = [t for t in contracts if t.contract.signed_at]
     totals = {
         "plan": plan.amount, "used": plan.used, "reserved": plan.reserved, "remaining": plan.amount - plan.used - plan.reserved,
-        "ordered": sum((r.amount for r in order_rows), Decimal("0")),
-        "bidding_ceiling": sum((b.ceiling_price for b in biddings), Decimal("0")),
+        # orders and biddings that ended without buying (refused, cancelled, lapsed, failed …)
+        # are listed on the page but not counted in the step amounts
+        "ordered": sum((r.amount for r in order_rows if r.order.status not in ORDERS_ENDED_UNBOUGHT), Decimal("0")),
+        "bidding_ceiling": sum((b.ceiling_price for b in biddings if b.status not in BIDDINGS_ENDED_UNBOUGHT), Decimal("0")),
         "contracted": sum((t.share for t in signed if t.contract.status != ContractStatus.CANCELLED), Decimal("0")),
         "accepted": sum((t.share for t in signed if t.contract.accepted_at), Decimal("0")),
         "paid": sum((t.paid_share for t in contracts), Decimal("0")),

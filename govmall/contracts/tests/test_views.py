@@ -285,11 +285,18 @@ def test_reconciliation_lists_plan_money_used_without_a_contract_and_a_plan_ledg
 
 @pytest.mark.django_db
 def test_the_trace_shows_each_step_with_amounts(client, world):
+    from govmall.ordering import services as ordering
+    from govmall.ordering.tests.helpers import as_user, submit
+
+    refused = submit(world["w"])  # a fifth order the supplier refuses: listed, not counted
+    with as_user(world["w"].staff_a):
+        ordering.order_refuse(order=refused, user=world["w"].staff_a, reason="缺货")
     c = client_for(client, world, "purchaser")
     html = c.get(f"/contracts/trace/{world['w'].plan.pk}/").content.decode()
     for ct in ("PENDING", "SIGNED", "DELIVERED", "ACCEPTED"):
         assert world["contracts"][ct].contract_no in html
-    assert "<span>下单</span><strong>39,992.00 元</strong>" in html  # four orders of 2 × 4,999
+    assert "<span>下单</span><strong>39,992.00 元</strong>" in html  # four orders of 2 × 4,999, not the refused fifth
+    assert refused.order_no in html
     assert "<span>签约（本计划承担）</span><strong>29,994.00 元</strong>" in html  # three signed
     assert "<span>验收合格</span><strong>9,998.00 元</strong>" in html
     assert f"/contracts/trace/{world['w'].plan.pk}/" in c.get("/contracts/reconciliation/").content.decode()
