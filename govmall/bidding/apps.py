@@ -25,3 +25,7 @@ class BiddingConfig(AppConfig):
         nav.add("竞价规则", "bidding:rules", {Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN}, group="运营", order=53)
         workspace.register(todos)
         register_open_business(open_business_of_supplier)
+        from govmall.bidding.selectors import biddings_of_reservation
+        from govmall.limits.hooks import register_related
+
+        register_related(biddings_of_reservation)

@@ -80,3 +80,12 @@ def open_business_of_supplier(org) -> list[str]:
     for b in awarded:
         items.append(f"竞价 {b.bidding_no}「{b.title}」成交{'待确认' if b.status == BiddingStatus.AWARDED else '待签约'}")
     return items
+
+
+def biddings_of_reservation(reservation, user) -> list[tuple[str, str, str]]:
+    """For the reservation page (limits.hooks.register_related): the bidding the money was
+    reserved for, if `user` may see it."""
+    from django.urls import reverse
+
+    found = scoping.visible(user, Bidding).filter(reservation=reservation).only("pk", "bidding_no", "status")
+    return [("网上竞价", f"{b.bidding_no}（{b.get_status_display()}）", reverse("bidding:detail", args=[b.pk])) for b in found]

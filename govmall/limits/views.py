@@ -17,6 +17,7 @@ from govmall.accounts import scoping
 from govmall.accounts.models import Role
 from govmall.audit.models import AuditEntry
 from govmall.core.errors import BusinessError
+from govmall.limits import hooks
 from govmall.limits.forms import CheckForm, PublishForm, StandardForm
 from govmall.limits.models import LimitNotice, LimitStandard, Reservation, ReservationStatus, StandardStatus
 from govmall.limits.policy import check
@@ -303,4 +304,4 @@ def reservation_detail(request, pk):
         request.user, Reservation.objects.select_related("purchaser__organization", "plan", "cap_category", "category", "standard__region"), pk=pk
     )
     timeline = scoping.visible(request.user, AuditEntry).filter(object_type="limits.reservation", object_id=str(r.pk))[:20]
-    return render(request, "limits/reservation_detail.html", {"r": r, "timeline": timeline})
+    return render(request, "limits/reservation_detail.html", {"r": r, "timeline": timeline, "related": hooks.related(r, request.user)})

@@ -19,6 +19,10 @@ class OrderingConfig(AppConfig):
         from govmall.suppliers.exit import register_open_business
 
         register_open_business(open_orders_of_supplier)
+        from govmall.limits.hooks import register_related
+        from govmall.ordering.selectors import orders_of_reservation
+
+        register_related(orders_of_reservation)
         detail_actions.register("ordering/_add_to_cart.html")
 
         staff = {Role.CENTRE_OPERATOR, Role.FINANCE_SUPERVISOR, Role.PLATFORM_ADMIN}

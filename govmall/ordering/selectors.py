@@ -115,3 +115,12 @@ def timeline(order: Order, *, for_supplier: bool = False) -> list[AuditEntry]:
         if e.action == "create":
             e.message = f"采购人提交订单，金额 {order.total:,.2f} 元"  # shown only; the purchaser's plans stay internal
     return entries
+
+
+def orders_of_reservation(reservation, user) -> list[tuple[str, str, str]]:
+    """For the reservation page (limits.hooks.register_related): the order the money was
+    reserved for, if `user` may see it."""
+    from django.urls import reverse
+
+    orders = scoping.visible(user, Order).filter(fundings__reservation=reservation).distinct().only("pk", "order_no", "status")
+    return [("直购订单", f"{o.order_no}（{o.get_status_display()}）", reverse("ordering:order_detail", args=[o.pk])) for o in orders]

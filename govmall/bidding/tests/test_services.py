@@ -403,3 +403,13 @@ def test_the_worker_start_hook_closes_what_was_missed(world):
     finally:
         tasks._catch_up_on_start.done = True
     assert Bidding.objects.get(pk=b.pk).status == BiddingStatus.AWARDED
+
+
+def test_the_reservation_page_links_the_bidding_it_holds_money_for(client, mall):
+    from govmall.testing import sign_in
+
+    buyer, plan = make_buyer("rb_buyer")
+    b = published(buyer, plan)
+    sign_in(client, buyer)
+    html = client.get(f"/workspace/limits/reservations/{b.reservation_id}/").content.decode()
+    assert f'href="/workspace/bidding/{b.pk}/">{b.bidding_no}（报价中）</a>' in html

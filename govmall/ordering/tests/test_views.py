@@ -328,3 +328,15 @@ def test_the_only_fitting_plan_is_chosen_and_checked_at_once(client, world):
     _key, _token, html = _checkout_page(client, world, world.desktop)
     assert f'value="{world.plan.pk}" id="plan-{world.plan.pk}" checked' in html
     assert "校验通过" in html
+
+
+def test_a_reservation_page_links_the_order_it_holds_money_for(client, cast, world):
+    order = submit(world)
+    res = order.fundings.get().reservation
+    login(client, world.clerk)
+    html = client.get(f"/workspace/limits/reservations/{res.pk}/").content.decode()
+    assert f'href="/orders/{order.pk}/">{order.order_no}（待供应商确认）</a>' in html
+    client.logout()
+    sign_in(client, cast.supervisor_city)
+    html = client.get(f"/workspace/limits/reservations/{res.pk}/").content.decode()
+    assert f'href="/orders/{order.pk}/">{order.order_no}' in html
