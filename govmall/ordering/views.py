@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -184,7 +185,7 @@ def order_list(request):
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(order_no__icontains=q) | qs.filter(supplier__name__icontains=q)
+        qs = qs.filter(Q(order_no__icontains=q) | Q(supplier__name__icontains=q) | Q(purchaser__organization__name__icontains=q))
     return render(
         request,
         "ordering/order_list.html",

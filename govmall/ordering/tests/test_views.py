@@ -340,3 +340,13 @@ def test_a_reservation_page_links_the_order_it_holds_money_for(client, cast, wor
     sign_in(client, cast.supervisor_city)
     html = client.get(f"/workspace/limits/reservations/{res.pk}/").content.decode()
     assert f'href="/orders/{order.pk}/">{order.order_no}' in html
+
+
+def test_staff_find_orders_by_the_purchasers_name(client, cast, world):
+    order = submit(world)
+    sign_in(client, cast.operator)
+    name = world.clerk.organization.name
+    html = client.get(reverse("ordering:order_list"), {"q": name[:6]}).content.decode()
+    assert "订单号、采购人或供应商" in html and order.order_no in html
+    html = client.get(reverse("ordering:order_list"), {"q": "没有这个单位"}).content.decode()
+    assert order.order_no not in html
