@@ -12,8 +12,9 @@ class BiddingConfig(AppConfig):
         from govmall.accounts.models import Role
         from govmall.bidding import scoping  # noqa: F401  (registers the scope rules)
         from govmall.bidding import tasks  # noqa: F401  (registers the periodic close)
-        from govmall.bidding.selectors import open_business_of_supplier
+        from govmall.bidding.selectors import biddings_of_reservation, open_business_of_supplier
         from govmall.bidding.workspace import todos
+        from govmall.limits.hooks import register_related as register_reservation_link
         from govmall.suppliers.exit import register_open_business
 
         staff = {Role.CENTRE_OPERATOR, Role.FINANCE_SUPERVISOR, Role.PLATFORM_ADMIN}
@@ -25,7 +26,4 @@ class BiddingConfig(AppConfig):
         nav.add("竞价规则", "bidding:rules", {Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN}, group="运营", order=53)
         workspace.register(todos)
         register_open_business(open_business_of_supplier)
-        from govmall.bidding.selectors import biddings_of_reservation
-        from govmall.limits.hooks import register_related
-
-        register_related(biddings_of_reservation)
+        register_reservation_link(biddings_of_reservation)

@@ -12,17 +12,15 @@ class OrderingConfig(AppConfig):
         from govmall.accounts.models import Role
         from govmall.ordering import scoping  # noqa: F401 - registers the scope rules
         from govmall.ordering import tasks  # noqa: F401 - registers the periodic jobs
-        from govmall.ordering.selectors import open_orders_of_supplier
+        from govmall.ordering.selectors import open_orders_of_supplier, orders_of_reservation
         from govmall.ordering.workspace import todos
 
+        from govmall.limits.hooks import register_related as register_reservation_link
         from govmall.products import detail_actions
         from govmall.suppliers.exit import register_open_business
 
         register_open_business(open_orders_of_supplier)
-        from govmall.limits.hooks import register_related
-        from govmall.ordering.selectors import orders_of_reservation
-
-        register_related(orders_of_reservation)
+        register_reservation_link(orders_of_reservation)
         detail_actions.register("ordering/_add_to_cart.html")
 
         staff = {Role.CENTRE_OPERATOR, Role.FINANCE_SUPERVISOR, Role.PLATFORM_ADMIN}

@@ -23,8 +23,8 @@ from govmall.accounts.services import notification_mark_read, notifications_mark
 from govmall.accounts.workspace import todos_for as workspace_todos
 from govmall.audit.models import Action, AuditEntry, ChainCheck
 from govmall.core.errors import BusinessError
-from govmall.disclosure.models import Announcement
 from govmall.core.exports import xlsx_response
+from govmall.disclosure.models import Announcement
 from govmall.portal.forms import AuditFilterForm, HolidayYearForm, SubsiteStyleForm
 from govmall.regions.models import Region
 from govmall.subsites import features
