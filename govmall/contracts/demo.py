@@ -23,6 +23,11 @@ def _as(user):
     return acting_as(actor_of(user), source="web")
 
 
+def _staff_of(contract):
+    """The supplier's first active staff member: who signs and delivers for it in the demo."""
+    return User.objects.filter(organization_id=contract.supplier_id, is_active=True, roles__role="supplier_staff").order_by("pk").first()
+
+
 def load(say) -> None:
     buyer = User.objects.filter(username="purchaser").select_related("organization").first()
     if buyer is None:
@@ -31,7 +36,7 @@ def load(say) -> None:
     done = []
     direct = Contract.objects.filter(order__submit_token="DEMO-ORDER-1").select_related("supplier").first()
     if direct is not None:
-        staff = User.objects.filter(organization=direct.supplier, is_active=True, roles__role="supplier_staff").order_by("pk").first()
+        staff = _staff_of(direct)
         try:
             if direct.status == ContractStatus.PENDING and staff is not None:
                 with _as(buyer):
@@ -61,7 +66,7 @@ def load(say) -> None:
     # the town's computers: both sides have signed; the contract notice is the clerk's next step
     town = Contract.objects.filter(order__submit_token="DEMO-TOWN-1", status=ContractStatus.PENDING).select_related("order__created_by").first()
     if town is not None:
-        staff = User.objects.filter(organization_id=town.supplier_id, is_active=True, roles__role="supplier_staff").order_by("pk").first()
+        staff = _staff_of(town)
         try:
             with _as(town.order.created_by):
                 services.contract_sign(contract=town, user=town.order.created_by)

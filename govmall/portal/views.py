@@ -348,8 +348,7 @@ def notifications(request):
     qs = scoping.visible(request.user, Notification)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    unread = scoping.visible(request.user, Notification).filter(read_at__isnull=True).count()
-    return render(request, "portal/notifications.html", {"page": _page(request, qs), "unread_only": bool(request.GET.get("unread")), "unread": unread})
+    return render(request, "portal/notifications.html", {"page": _page(request, qs), "unread_only": bool(request.GET.get("unread"))})
 
 
 @login_required
