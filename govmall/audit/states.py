@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import models
 
 from govmall.audit.models import Action
 from govmall.audit.services import record
+from govmall.core.db import joined_atomic
 from govmall.core.errors import BusinessError
 
 
@@ -36,9 +37,10 @@ class StateMachine:
 def transition(obj: models.Model, to: str, *, machine: StateMachine, reason: str = "", extra_fields: dict | None = None):
     """Move `obj` to state `to`, re-reading its state under a row lock, and audit it.
 
-    `extra_fields` are set in the same save (e.g. a timestamp of the transition).
+    `extra_fields` are set in the same save (e.g. a timestamp of the transition). Joins the
+    caller's transaction when there is one (a refused move raises before it writes).
     """
-    with transaction.atomic():
+    with joined_atomic():
         current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(machine.field, flat=True).get()
         if not machine.can(current, to):
             raise InvalidTransition(f"当前状态为「{machine.label(current)}」，不能变更为「{machine.label(to)}」")

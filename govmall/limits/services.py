@@ -16,6 +16,7 @@ from govmall.audit.models import Action
 from govmall.audit.services import entry_insert_sql, entry_inserted, entry_values, log_create, log_update, record, snapshot
 from govmall.audit.states import StateMachine, transition
 from govmall.catalog.models import Category
+from govmall.core.db import joined_atomic
 from govmall.core.errors import BusinessError
 from govmall.limits.locks import locked_write
 from govmall.limits.models import (
@@ -262,7 +263,7 @@ def release(*, reservation: Reservation, reason: str) -> Reservation:
     reason = (reason or "").strip()
     if not reason:
         raise BusinessError("请说明释放原因", field="reason")
-    with transaction.atomic():
+    with joined_atomic():
         row, usage = _lock_for_finish(reservation)
         now = timezone.now()
         transition(
@@ -283,7 +284,7 @@ def consume(*, reservation: Reservation, amount) -> Reservation:
     amount = parse_amount(amount, label="签约金额")
     if amount > reservation.amount:
         raise BusinessError(f"签约金额 {wan(amount)} 超过预留金额 {wan(reservation.amount)}，超出部分须另行预留", field="amount")
-    with transaction.atomic():
+    with joined_atomic():
         row, usage = _lock_for_finish(reservation)
         now = timezone.now()
         transition(

@@ -23,6 +23,7 @@ from govmall.audit.services import log_create, log_update, record, snapshot
 from govmall.audit.states import transition
 from govmall.catalog.models import Category
 from govmall.catalog.selectors import cap_category as cap_category_of
+from govmall.core.db import joined_atomic
 from govmall.core.errors import BusinessError
 from govmall.limits import policy
 from govmall.limits import services as limits
@@ -710,7 +711,7 @@ def _lapse_one(pk: int, now: dt.datetime) -> bool:
 
 def order_mark_contracted(order: Order) -> Order:
     """Contract signed by both sides (contracts has consumed the reservations)."""
-    with transaction.atomic():
+    with joined_atomic():
         _move(order, S.CONTRACTED, reason="合同已签订", extra={"contracted_at": timezone.now()}, refusal="不能标记为已签约")
         _notify_supplier(order, f"合同已签订：{order.order_no}", "请按合同约定送货，送达后发出送达通知", key="contracted")
     return order

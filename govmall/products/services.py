@@ -24,6 +24,7 @@ from govmall.audit.states import transition
 from govmall.catalog.models import Category
 from govmall.catalog.selectors import listable_categories
 from govmall.core import context
+from govmall.core.db import joined_atomic
 from govmall.core.errors import BusinessError
 from govmall.core.money import format_yuan, to_money
 from govmall.products import conf, green, search
@@ -503,8 +504,13 @@ def listing_record_sale(*, listing_id: int, quantity: int = 1, reference: str = 
     order's locks)."""
     from govmall.products.tasks import reindex_listings
 
-    with transaction.atomic():
-        listing = Listing.objects.select_for_update(of=("self",)).select_related("supplier__region").get(pk=listing_id)
+    with joined_atomic():
+        listing = (
+            Listing.objects.select_for_update(of=("self",))
+            .select_related("supplier__region")
+            .only("title", "stock", "sales_count", "supplier_id", "supplier__region__path")  # what the audit entry names
+            .get(pk=listing_id)
+        )
         before = snapshot(listing, ["stock", "sales_count"])
         listing.stock = max(listing.stock - quantity, 0)
         listing.sales_count += quantity
