@@ -10,11 +10,14 @@ from govmall.testing import make_cast
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
-    """Each test starts with reserve()'s per-process reference cache empty: a rolled-back test
-    may have cached rows that the next test's database no longer has."""
+    """Each test starts with the per-process caches empty (reserve()'s reference cache, the
+    core.memo caches): a rolled-back test may have cached rows that the next test's database
+    no longer has."""
+    from govmall.core.memo import clear_all
     from govmall.limits.policy import reference_cache
 
     reference_cache.clear()
+    clear_all()
     yield
 
 

@@ -18,3 +18,8 @@ class CatalogConfig(AppConfig):
         nav.add("商城品目目录", "catalog:version_list", STAFF_ROLES, group="运营", order=52)
         nav.add("商城品目", "catalog:public", {Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER, Role.SUPPLIER_STAFF}, order=30)
         workspace.register(draft_todos)
+
+        from govmall.catalog.models import Category
+        from govmall.catalog.selectors import cap_ids
+
+        cap_ids.forget_on_change(Category)

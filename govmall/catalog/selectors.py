@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from govmall.catalog.models import CatalogEdition, Category
+from govmall.core.memo import ProcessCache
 
 
 def current_edition() -> CatalogEdition:
@@ -22,6 +23,18 @@ def cap_category(category: Category) -> Category:
         return category
     code = category.path.strip("/").split("/")[level - 1]
     return Category.objects.get(edition_id=category.edition_id, code=code)
+
+
+cap_ids = ProcessCache("cap-category-ids", max_entries=4096)  # emptied when a category changes (apps.py)
+
+
+def cap_category_id(category: Category) -> int:
+    """cap_category(category).pk, kept per process (core.memo): the cart groups its items by it."""
+    level = settings.CAP_CATEGORY_LEVEL
+    if category.level <= level:
+        return category.pk
+    code = cap_code_of(category)
+    return cap_ids.get((category.edition_id, code), lambda: Category.objects.filter(edition_id=category.edition_id, code=code).values_list("pk", flat=True).get())
 
 
 def cap_categories(edition: CatalogEdition | None = None):

@@ -32,3 +32,8 @@ class ContractsConfig(AppConfig):
         nav.add("逾期未公告合同", "contracts:overdue_publications", staff, group="监督", order=45)
         nav.add("逾期未付款", "contracts:overdue_payments", staff, group="监督", order=46)
         nav.add("合同规则", "contracts:rules", {Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN}, group="运营", order=60)
+
+        from govmall.contracts.models import ContractRules
+        from govmall.contracts.services import rules_cache
+
+        rules_cache.forget_on_change(ContractRules)  # the rules a purchase reads are kept a minute (core.memo)

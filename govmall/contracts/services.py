@@ -7,6 +7,7 @@ writing nothing, and `refused()` records the attempt in the audit log."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,6 +41,7 @@ from govmall.contracts.models import (
 )
 from govmall.contracts.states import CONTRACT_MACHINE
 from govmall.core.errors import BusinessError
+from govmall.core.memo import ProcessCache
 from govmall.core.money import CENT, format_yuan
 from govmall.disclosure.models import AnnouncementKind
 from govmall.disclosure.services import publish
@@ -67,8 +69,15 @@ PUBLISH_WORKING_DAYS = 2  # 实施条例 第五十条: contract notice within 2 
 # --- Rules ----------------------------------------------------------------------------------
 
 
-def rules_for(subsite) -> ContractRules:
-    """The sub-site's rules, or the defaults (unsaved) until the centre edits them."""
+rules_cache = ProcessCache("contract-rules")  # emptied on a change (apps.py)
+
+
+def rules_for(subsite, *, cached: bool = False) -> ContractRules:
+    """The sub-site's rules, or the defaults (unsaved) until the centre edits them.
+    `cached`: as kept per process for a minute (core.memo), for a new contract; the rules
+    page reads them fresh."""
+    if cached:
+        return copy.copy(rules_cache.get(subsite.pk, lambda: rules_for(subsite)))
     rules = ContractRules.objects.filter(subsite=subsite).first()
     return rules or ContractRules(subsite=subsite)
 
@@ -231,7 +240,7 @@ def contract_from_order(order: Order) -> Contract:
     existing = Contract.objects.filter(order=order).first()
     if existing is not None:
         return existing
-    rules = rules_for(order.subsite)
+    rules = rules_for(order.subsite, cached=True)
     order_lines = list(order.lines.select_related("category").order_by("id"))
     order_fundings = list(order.fundings.select_related("plan").order_by("id"))
     if not order_lines or not order_fundings:
@@ -269,7 +278,7 @@ def contract_from_bidding(bidding: Bidding) -> Contract:
     quote = bidding.awarded_quote
     if quote is None or bidding.reservation_id is None:
         raise BusinessError(f"竞价 {bidding.bidding_no} 没有成交报价或额度预留，不能生成合同", field="bidding")
-    rules = rules_for(bidding.subsite)
+    rules = rules_for(bidding.subsite, cached=True)
     supplier = quote.supplier
     contract = Contract(
         contract_no=_contract_no("HT", bidding.bidding_no), mode=ContractMode.BIDDING, subsite=bidding.subsite, purchaser=bidding.purchaser,

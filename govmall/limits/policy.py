@@ -302,6 +302,13 @@ def _category_lookup(code, also_id: int | None, year: int, *, cached: bool = Fal
 
     from govmall.catalog.national import level_of, parent_code
     if isinstance(code, Category):
+        if cached and code.code:  # a current-edition category (an order's) is looked up as its code, cached
+            try:
+                found = _category_lookup(code.code, also_id, year, cached=True)
+            except BusinessError:
+                found = None
+            if found is not None and found[0].pk == code.pk:
+                return found
         extra = Category.objects.filter(pk=also_id).first() if also_id else None
         return code, cap_category_of(code), extra, is_year_closed(year), None
     text = str(code or "").strip().upper()

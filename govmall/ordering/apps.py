@@ -31,3 +31,8 @@ class OrderingConfig(AppConfig):
         nav.add("供应商订单", "ordering:supplier_orders", {Role.SUPPLIER_STAFF}, group="订单", order=25)
         nav.add("直购规则", "ordering:rules", {Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN}, group="运营", order=53)
         workspace.register(todos)
+
+        from govmall.ordering.models import OrderingRules
+        from govmall.ordering.services import rules_cache
+
+        rules_cache.forget_on_change(OrderingRules)  # the rules a purchase reads are kept a minute (core.memo)

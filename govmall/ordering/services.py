@@ -8,6 +8,7 @@ as the order change, so an order and its reservations commit or roll back togeth
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
@@ -22,9 +23,10 @@ from govmall.audit.models import Action
 from govmall.audit.services import log_create, log_update, record, snapshot
 from govmall.audit.states import transition
 from govmall.catalog.models import Category
-from govmall.catalog.selectors import cap_category as cap_category_of
+from govmall.catalog.selectors import cap_category_id as cap_id_of
 from govmall.core.db import joined_atomic
 from govmall.core.errors import BusinessError
+from govmall.core.memo import ProcessCache
 from govmall.limits import policy
 from govmall.limits import services as limits
 from govmall.limits.locks import locked_write
@@ -47,7 +49,14 @@ S = OrderStatus
 # --- Rules per sub-site ---------------------------------------------------------------------
 
 
-def rules_for(subsite) -> OrderingRules:
+rules_cache = ProcessCache("ordering-rules")  # emptied on a change (apps.py)
+
+
+def rules_for(subsite, *, cached: bool = False) -> OrderingRules:
+    """The sub-site's ordering rules. `cached`: as kept per process for a minute (core.memo),
+    for a purchase; the rules page reads them fresh."""
+    if cached:
+        return copy.copy(rules_cache.get(subsite.pk, lambda: rules_for(subsite)))
     rules = OrderingRules.objects.filter(subsite=subsite).first()
     if rules is None:
         OrderingRules.objects.bulk_create([OrderingRules(subsite=subsite)], ignore_conflicts=True)
@@ -177,7 +186,7 @@ def end_of_working_day(day: dt.date) -> dt.datetime:
 
 
 def confirm_deadline_for(order: Order, start: dt.datetime, rules: OrderingRules | None = None) -> dt.datetime:
-    n = (rules or rules_for(order.subsite)).confirm_working_days
+    n = (rules or rules_for(order.subsite, cached=True)).confirm_working_days
     return end_of_working_day(add_working_days(start, n).date)
 
 
@@ -301,12 +310,12 @@ def common_category(categories: list[Category]) -> Category:
 
 
 def group_key(listing: Listing) -> tuple[int, int]:
-    return listing.supplier_id, cap_category_of(listing.category).pk
+    return listing.supplier_id, cap_id_of(listing.category)
 
 
 def cart_items_for(user, *, supplier_id: int, cap_category_id: int) -> list[CartItem]:
     items = list(CartItem.objects.filter(user=user, listing__supplier_id=supplier_id).select_related("listing", "listing__category", "listing__brand", "listing__supplier").order_by("id"))
-    return [i for i in items if cap_category_of(i.listing.category).pk == cap_category_id]
+    return [i for i in items if cap_id_of(i.listing.category) == cap_category_id]
 
 
 def parse_fundings(purchaser: Purchaser, total: Decimal, plan_ids: list, amounts: dict | None = None) -> list[FundingPart]:
@@ -500,7 +509,7 @@ def _submit(user, purchaser, supplier_id, cap_category_id, plan_ids, amounts, pr
             bad = [(t, c) for t, c in zip(whole.reasons, whole.codes) if c in BAND_CODES]
             if bad:
                 raise policy.LimitRefused(policy.PolicyResult(allowed=False, reasons=[t for t, _ in bad], codes=[c for _, c in bad], mode="direct"))
-        rules = rules_for(user.organization.subsite)
+        rules = rules_for(user.organization.subsite, cached=True)
         now = timezone.now()
         supplier = items[0].listing.supplier
         order = Order.objects.create(

@@ -16,6 +16,7 @@ from django.db import transaction
 from govmall.audit.models import Action
 from govmall.audit.services import record
 from govmall.core.errors import BusinessError
+from govmall.core.memo import ProcessCache
 from govmall.workdays.models import HolidayYear, SpecialDay
 
 
@@ -38,10 +39,19 @@ def _weekday_rule(d: dt.date) -> bool:
     return d.weekday() < 5
 
 
-def _load(start: dt.date, end: dt.date) -> tuple[set[int], dict[dt.date, SpecialDay]]:
-    years = set(HolidayYear.objects.filter(year__gte=start.year, year__lte=end.year).values_list("year", flat=True))
-    specials = {s.date: s for s in SpecialDay.objects.filter(date__gte=start, date__lte=end)}
-    return years, specials
+calendar_cache = ProcessCache("workdays", ttl=60)  # emptied on a change (apps.py, holiday_year_save)
+
+
+def _calendar() -> tuple[frozenset[int], dict[dt.date, SpecialDay]]:
+    """The whole holiday table (a few hundred rows): the years with data, the special days."""
+    years = frozenset(HolidayYear.objects.values_list("year", flat=True))
+    return years, {s.date: s for s in SpecialDay.objects.only("date", "is_workday", "name")}
+
+
+def _load(start: dt.date, end: dt.date) -> tuple[frozenset[int], dict[dt.date, SpecialDay]]:
+    """The years with holiday data and the special days, kept per process (core.memo): every
+    deadline of a purchase is counted on them. `start`/`end` bound what the caller asks about."""
+    return calendar_cache.get("all", _calendar)
 
 
 def _answer(d: dt.date, years: set[int], specials: dict) -> DayAnswer:
@@ -191,6 +201,8 @@ def holiday_year_save(*, year: int, source: str, days: list[ParsedDay]) -> Holid
             hy.source = source.strip()
             hy.save(update_fields=["source"])
         SpecialDay.objects.bulk_create(SpecialDay(date=p.date, name=p.name, is_workday=p.is_workday, year=hy) for p in days)
+        calendar_cache.clear()  # bulk_create sends no signal
+        transaction.on_commit(calendar_cache.clear)  # and what a deadline read meanwhile cached
         after = {str(p.date): [p.name, p.is_workday] for p in days}
         record(
             Action.IMPORT if not before else Action.UPDATE,
@@ -223,4 +235,5 @@ def seed_from_chinese_calendar(HolidayYearModel=HolidayYear, SpecialDayModel=Spe
         hy = HolidayYearModel.objects.create(year=year, source="chinese-calendar 软件包（国务院办公厅节假日安排通知）")
         SpecialDayModel.objects.bulk_create(SpecialDayModel(date=d, name=n, is_workday=w, year=hy) for d, n, w in by_year[year])
         added.append(year)
+    calendar_cache.clear()
     return added
