@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govmall.accounts.models import Role
-from govmall.accounts.services import notify
+from govmall.accounts.services import notify, notify_org
 from govmall.audit.models import Action
 from govmall.audit.services import log_create, log_update, record, snapshot
 from govmall.audit.states import transition
@@ -762,7 +762,8 @@ def _notify_parties(c: Contract, *, title: str, body: str, only: str | None = No
     link = reverse("contracts:detail", args=[c.contract_no])
     for side in ("purchaser", "supplier"):
         if only in (None, side):
-            notify(users=party_users(c, side), title=title, body=body, link=link)
+            org_id = c.purchaser.organization_id if side == "purchaser" else c.supplier_id
+            notify_org(organization_id=org_id, roles=BUYER_ROLES if side == "purchaser" else SUPPLIER_ROLES, title=title, body=body, link=link)
 
 
 def schedule_pdf(c: Contract) -> None:

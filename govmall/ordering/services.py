@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govmall.accounts.models import Role, User
-from govmall.accounts.services import notify
+from govmall.accounts.services import notify, notify_org
 from govmall.audit.models import Action
 from govmall.audit.services import log_create, log_update, record, snapshot
 from govmall.audit.states import transition
@@ -111,20 +111,16 @@ def purchaser_users(order: Order, roles=(Role.PURCHASER_CLERK, Role.PURCHASER_AP
     return User.objects.filter(is_active=True, organization_id=order.purchaser.organization_id, roles__role__in=roles).distinct()
 
 
-def supplier_users(order: Order):
-    return User.objects.filter(is_active=True, organization_id=order.supplier_id, roles__role=Role.SUPPLIER_STAFF).distinct()
-
-
 def _link(order: Order) -> str:
     return f"/orders/{order.pk}/"
 
 
 def _notify_purchaser(order: Order, title: str, body: str = "", *, key: str) -> None:
-    notify(users=purchaser_users(order, roles=(Role.PURCHASER_CLERK,)), title=title, body=body, link=_link(order), dedupe_key=f"order:{order.pk}:{key}")
+    notify_org(organization_id=order.purchaser.organization_id, roles=(Role.PURCHASER_CLERK,), title=title, body=body, link=_link(order), dedupe_key=f"order:{order.pk}:{key}")
 
 
 def _notify_supplier(order: Order, title: str, body: str = "", *, key: str) -> None:
-    notify(users=supplier_users(order), title=title, body=body, link=f"/supplier/orders/{order.pk}/", dedupe_key=f"order:{order.pk}:{key}")
+    notify_org(organization_id=order.supplier_id, roles=(Role.SUPPLIER_STAFF,), title=title, body=body, link=f"/supplier/orders/{order.pk}/", dedupe_key=f"order:{order.pk}:{key}")
 
 
 def _require_role(user, roles, what: str) -> None:

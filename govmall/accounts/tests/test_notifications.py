@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from govmall.accounts.models import Notification, Role, User
-from govmall.accounts.services import notify
+from govmall.accounts.services import notify, notify_org
 from govmall.testing import make_user
 
 
@@ -44,3 +44,20 @@ def test_a_list_of_recipients_and_a_sliced_queryset_work_too(unit):
     assert notify(users=User.objects.filter(pk=approver.pk)[:1], title="切片") == 1
     assert notify(users=User.objects.none(), title="无人") == 0
     assert {t for t, _, _ in inbox(approver)} == {"列表", "切片"}
+
+
+def test_notify_org_reaches_the_active_holders_of_the_roles_in_that_organization_only(unit):
+    clerk, approver = unit
+    both = make_user(Role.PURCHASER_CLERK, org=clerk.organization, display_name="王双岗")
+    both.roles.create(role=Role.PURCHASER_APPROVER)
+    gone = make_user(Role.PURCHASER_CLERK, org=clerk.organization, display_name="离职")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    elsewhere = make_user(Role.PURCHASER_CLERK, display_name="外单位")
+    roles = (Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER)
+    assert notify_org(organization_id=clerk.organization_id, roles=roles, title="合同待签署", link="/c/1/") == 3
+    assert notify_org(organization_id=clerk.organization_id, roles=(Role.PURCHASER_APPROVER,), title="待审批", dedupe_key="o:1:a") == 2
+    assert notify_org(organization_id=clerk.organization_id, roles=roles, title="待审批", dedupe_key="o:1:a") == 1  # the clerk only
+    assert sorted(t for t, _, _ in inbox(both)) == ["合同待签署", "待审批"]  # two roles, one message each time
+    assert sorted(t for t, _, _ in inbox(clerk)) == ["合同待签署", "待审批"]
+    assert inbox(gone) == inbox(elsewhere) == []
