@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 
 from govmall.audit.models import Action
 from govmall.audit.services import record
@@ -34,14 +34,19 @@ class StateMachine:
             return value
 
 
-def transition(obj: models.Model, to: str, *, machine: StateMachine, reason: str = "", extra_fields: dict | None = None):
+def transition(obj: models.Model, to: str, *, machine: StateMachine, reason: str = "", extra_fields: dict | None = None, current: str | None = None):
     """Move `obj` to state `to`, re-reading its state under a row lock, and audit it.
 
     `extra_fields` are set in the same save (e.g. a timestamp of the transition). Joins the
     caller's transaction when there is one (a refused move raises before it writes).
+    `current`: the state the caller has itself just read under a row lock in its open
+    transaction (it holds the lock, so the state cannot have moved): not read again.
     """
+    if current is not None and not connection.in_atomic_block:
+        raise RuntimeError("transition(current=…) is for a caller holding the row lock in its transaction")
     with joined_atomic():
-        current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(machine.field, flat=True).get()
+        if current is None:
+            current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(machine.field, flat=True).get()
         if not machine.can(current, to):
             raise InvalidTransition(f"当前状态为「{machine.label(current)}」，不能变更为「{machine.label(to)}」")
         setattr(obj, machine.field, to)

@@ -393,7 +393,7 @@ def _complete_signing(c: Contract, now) -> None:
         consume(reservation=f.reservation, amount=f.amount)
     deadline = add_working_days(now, PUBLISH_WORKING_DAYS)
     transition(
-        c, ContractStatus.SIGNED, machine=CONTRACT_MACHINE, reason="双方签署，合同签订",
+        c, ContractStatus.SIGNED, machine=CONTRACT_MACHINE, reason="双方签署，合同签订", current=c.status,  # read under _sign's lock
         extra_fields={"signed_at": now, "publish_deadline": deadline.date, "publish_deadline_known": deadline.known, "pdf_version": c.pdf_version + 1, "pdf": "", "pdf_sha256": ""},
     )  # fmt: skip
     if c.order_id:

@@ -140,13 +140,14 @@ def _require_supplier_side(user, order: Order, what: str) -> None:
         raise BusinessError(f"只有本订单的供应商才能{what}", code="forbidden")
 
 
-def _move(order: Order, to: str, *, reason: str = "", extra: dict | None = None, refusal: str | None = None) -> Order:
+def _move(order: Order, to: str, *, reason: str = "", extra: dict | None = None, refusal: str | None = None, current: str | None = None) -> Order:
     """The one place an order's status changes. `refusal` replaces the generic message when
-    the state does not allow the move (a plain Chinese sentence for that action)."""
+    the state does not allow the move (a plain Chinese sentence for that action); `current`
+    as for transition() (the caller holds the order's row lock)."""
     from govmall.audit.states import InvalidTransition
 
     try:
-        return transition(order, to, machine=ORDER_MACHINE, reason=reason, extra_fields=extra)
+        return transition(order, to, machine=ORDER_MACHINE, reason=reason, extra_fields=extra, current=current)
     except InvalidTransition as exc:
         current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
         label = ORDER_MACHINE.label(current) if current else ""
@@ -620,7 +621,7 @@ def order_confirm(*, order: Order, user, now: dt.datetime | None = None) -> Orde
                 field="status",
                 code="state",
             )
-        _move(order, S.CONFIRMED, reason="供应商确认订单", extra={"confirmed_at": now, "confirmed_by": user}, refusal="不能确认")
+        _move(order, S.CONFIRMED, reason="供应商确认订单", extra={"confirmed_at": now, "confirmed_by": user}, refusal="不能确认", current=locked.status)
         from govmall.products.services import listing_record_sale
 
         for listing_id, quantity in order.lines.values_list("listing_id", "quantity"):

@@ -85,3 +85,26 @@ def test_transition_performs_and_audits_an_allowed_move(db):
     assert (entry.object_type, entry.object_id, entry.actor_name, entry.message) == ("accounts.organization", str(org.pk), "state-test", "测试迁移")
     assert entry.changes == {"kind": ["purchaser", "agency"], "contact_name": [None, "王五"]}
     assert (entry.owner_org_id, entry.scope_path) == (org.pk, org.region.path)
+
+
+def test_transition_trusts_the_state_its_caller_read_under_the_row_lock(db):
+    from django.db import transaction
+
+    org = OrganizationFactory(kind=OrgKind.PURCHASER)
+    with transaction.atomic():
+        locked = type(org).objects.select_for_update().get(pk=org.pk)
+        with pytest.raises(InvalidTransition, match="当前状态为「代理机构」"):
+            transition(locked, OrgKind.AGENCY, machine=KIND_MACHINE, current=OrgKind.AGENCY)  # judged on the caller's reading
+        transition(locked, OrgKind.AGENCY, machine=KIND_MACHINE, current=locked.kind)
+    org.refresh_from_db()
+    assert org.kind == OrgKind.AGENCY
+    assert AuditEntry.objects.get(action=Action.TRANSITION).changes == {"kind": ["purchaser", "agency"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transition_refuses_a_state_given_outside_a_transaction():
+    org = OrganizationFactory(kind=OrgKind.PURCHASER)
+    with pytest.raises(RuntimeError):
+        transition(org, OrgKind.AGENCY, machine=KIND_MACHINE, current=OrgKind.PURCHASER)
+    org.refresh_from_db()
+    assert org.kind == OrgKind.PURCHASER
