@@ -237,9 +237,8 @@ def _split(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
 def contract_from_order(order: Order) -> Contract:
     """The contract of a confirmed direct-purchase order (ordering calls this in the confirming
     transaction). Idempotent: an order has at most one contract."""
-    existing = Contract.objects.filter(order=order).first()
-    if existing is not None:
-        return existing
+    if Contract.objects.filter(order=order).exists():
+        return Contract.objects.get(order=order)
     rules = rules_for(order.subsite, cached=True)
     order_lines = list(order.lines.select_related("category").order_by("id"))
     order_fundings = list(order.fundings.select_related("plan").order_by("id"))

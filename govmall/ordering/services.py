@@ -474,9 +474,8 @@ class DuplicateSubmit(BusinessError):
 @locked_write
 def _submit(user, purchaser, supplier_id, cap_category_id, plan_ids, amounts, prices, token, delivery_address, contact) -> Order:
     with transaction.atomic():
-        existing = Order.objects.filter(submit_token=token).first()
-        if existing is not None:
-            raise DuplicateSubmit(existing)
+        if Order.objects.filter(submit_token=token).exists():  # a second click
+            raise DuplicateSubmit(Order.objects.get(submit_token=token))
         items = cart_items_for(user, supplier_id=supplier_id, cap_category_id=cap_category_id)
         if not items:
             raise BusinessError("购物车中没有该供应商的商品（可能已提交），请刷新购物车", field="items")
@@ -612,7 +611,7 @@ def order_confirm(*, order: Order, user, now: dt.datetime | None = None) -> Orde
     _require_supplier_side(user, order, "确认订单")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update().only("status", "confirm_deadline").get(pk=order.pk)
         if locked.status == S.LAPSED:
             raise BusinessError(f"订单 {order.order_no} 已超过确认时限而失效，不能再确认", field="status", code="state")
         if locked.status == S.AWAITING_SUPPLIER and locked.confirm_deadline and now > locked.confirm_deadline:

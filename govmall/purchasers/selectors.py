@@ -65,4 +65,6 @@ def lineage_ids(purchaser: Purchaser, direction: str) -> list[int]:
 def purchaser_of_user(user) -> Purchaser | None:
     if not getattr(user, "organization_id", None):
         return None
-    return Purchaser.objects.select_related("organization", "organization__region", "district").filter(organization_id=user.organization_id).first()
+    # one per organization (one-to-one): no ordering to compile
+    found = Purchaser.objects.select_related("organization", "organization__region", "district").filter(organization_id=user.organization_id)[:1]
+    return next(iter(found), None)
