@@ -8,6 +8,7 @@
                   marks the order contracted, sets the publication deadline)
 
     .venv/bin/python benchmarks/checkout.py [--seconds 10] [--workers 8]
+    .venv/bin/python benchmarks/checkout.py --one-process 200 [--cprofile]   (CPU per purchase, one purchaser)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/govmall_bench_checkout .venv/bin/python benchmarks/checkout.py
 
 Runs against a fresh database: SQLite in a temporary GOVMALL_VAR_DIR, or the PostgreSQL
@@ -67,7 +68,8 @@ def setup(workers: int):
     return worlds
 
 
-def worker(idx, world, seconds, barrier, out):
+def purchaser(world, step=None):
+    """One purchase of `world` (cart, then the four steps), each step through `step(name, fn)`."""
     from govmall.accounts.models import User
     from govmall.accounts.services import actor_of
     from govmall.contracts import services as contracts
@@ -80,18 +82,7 @@ def worker(idx, world, seconds, barrier, out):
     staff = User.objects.select_related("organization").get(pk=world["staff"])
     listing = Listing.objects.get(pk=world["listing"])
     sid, cap = ordering.group_key(listing)
-    lat = {s: [] for s in STEPS}
-
-    queries = {}
-
-    def step(name, fn):
-        before = len(connection.queries_log)
-        t = time.perf_counter()
-        result = fn()
-        lat[name].append(time.perf_counter() - t)
-        if connection.force_debug_cursor:
-            queries[name] = len(connection.queries_log) - before
-        return result
+    step = step or (lambda name, fn: fn())
 
     def purchase():
         with acting_as(actor_of(clerk), source="web"):
@@ -106,6 +97,24 @@ def worker(idx, world, seconds, barrier, out):
             step("sign purchaser", lambda: contracts.contract_sign(contract=c, user=clerk))
         with acting_as(actor_of(staff), source="web"):
             step("sign supplier", lambda: contracts.contract_sign(contract=c, user=staff))
+
+    return purchase
+
+
+def worker(idx, world, seconds, barrier, out):
+    lat = {s: [] for s in STEPS}
+    queries = {}
+
+    def step(name, fn):
+        before = len(connection.queries_log)
+        t = time.perf_counter()
+        result = fn()
+        lat[name].append(time.perf_counter() - t)
+        if connection.force_debug_cursor:
+            queries[name] = len(connection.queries_log) - before
+        return result
+
+    purchase = purchaser(world, step)
 
     purchase()  # warm-up (imports, the search tokenizer's dictionary, caches): not measured
     connection.force_debug_cursor = True  # one more, counting the SQL statements of each step
@@ -129,6 +138,48 @@ def worker(idx, world, seconds, barrier, out):
     stop = time.perf_counter()
     connections.close_all()
     out.put((start, stop, lat, done, errors, queries))
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL back-end (the server runs on this machine:
+    loopback only), from /proc; None on SQLite or when it cannot be read."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_process(world, n: int, cprofile: bool):
+    """CPU per purchase with nothing else running: this process's Python, and on PostgreSQL
+    its back-end's CPU, over `n` purchases after five warm-up purchases."""
+    purchase = purchaser(world)
+    for _ in range(5):
+        purchase()
+    profile = None
+    if cprofile:
+        import cProfile
+
+        profile = cProfile.Profile()
+    db0, cpu0, wall0 = _backend_cpu_seconds(), time.process_time(), time.perf_counter()
+    if profile:
+        profile.enable()
+    for _ in range(n):
+        purchase()
+    if profile:
+        profile.disable()
+    cpu, wall, db1 = time.process_time() - cpu0, time.perf_counter() - wall0, _backend_cpu_seconds()
+    print(f"database: {connection.vendor}; one process; {n} purchases" + (" (under cProfile: slower)" if profile else ""))
+    print(f"per purchase: wall {wall / n * 1000:.1f} ms, Python CPU {cpu / n * 1000:.1f} ms" + (f", database back-end CPU {(db1 - db0) / n * 1000:.1f} ms" if db0 is not None and db1 is not None else ""))
+    if profile:
+        import pstats
+
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
 
 
 def reconcile(worlds) -> list[str]:
@@ -169,13 +220,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--one-process", type=int, default=0, metavar="N", help="instead: CPU per purchase over N purchases in this process")
+    parser.add_argument("--cprofile", action="store_true", help="with --one-process: print the profile's top functions")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     vendor = connection.vendor
     from govmall.core.context import Actor, acting_as
 
     with acting_as(Actor(username="bench"), source="command"):
-        worlds = setup(args.workers)
+        worlds = setup(1 if args.one_process else args.workers)
+    if args.one_process:
+        one_process(worlds[0], args.one_process, args.cprofile)
+        return
     connections.close_all()
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(args.workers)
