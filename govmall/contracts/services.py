@@ -358,9 +358,8 @@ def contract_sign(*, contract: Contract, user) -> Contract:
 @locked_write
 def _sign(contract_id: int, side: str, user) -> Contract:
     with transaction.atomic():
-        c = Contract.objects.select_for_update(of=("self",)).select_related("purchaser__organization__region", "order", "bidding").get(pk=contract_id)
-        if c.order_id and c.order.purchaser_id == c.purchaser_id:
-            c.order.purchaser = c.purchaser  # the order's audit entry is scoped by it: no second join
+        # the order or bidding is read only by the second signature (_complete_signing)
+        c = Contract.objects.select_for_update(of=("self",)).select_related("purchaser__organization__region").get(pk=contract_id)
         if c.status != ContractStatus.PENDING:
             raise BusinessError(f"合同当前状态为「{c.get_status_display()}」，不能签署", field="status", code="state")
         now = timezone.now()
@@ -396,7 +395,10 @@ def _complete_signing(c: Contract, now) -> None:
         extra_fields={"signed_at": now, "publish_deadline": deadline.date, "publish_deadline_known": deadline.known, "pdf_version": c.pdf_version + 1, "pdf": "", "pdf_sha256": ""},
     )  # fmt: skip
     if c.order_id:
-        order_mark_contracted(c.order)
+        order = c.order
+        if order.purchaser_id == c.purchaser_id:
+            order.purchaser = c.purchaser  # the order's audit entry is scoped by it: not read again
+        order_mark_contracted(order)
     else:
         bidding_mark_contracted(c.bidding)
     # ordering tells the supplier of an order to deliver (order_mark_contracted); bidding does not

@@ -204,7 +204,7 @@ def _buyable(listing_id, *, user) -> Listing:
         pk = int(str(listing_id).strip())
     except ValueError:
         raise BusinessError("商品编号不正确", field="listing") from None
-    listing = Listing.objects.select_related("supplier", "category", "brand").filter(pk=pk).first()
+    listing = next(iter(Listing.objects.only("status", "subsite_id", "title", "stock").filter(pk=pk)[:1]), None)  # what cart_add reads
     if listing is None:
         raise BusinessError("商品不存在", field="listing")
     if listing.status != ListingStatus.LISTED:
@@ -329,7 +329,7 @@ def parse_fundings(purchaser: Purchaser, total: Decimal, plan_ids: list, amounts
             ids.append(pid)
     if not ids:
         raise BusinessError("请选择至少一个采购计划", field="plans")
-    plans = {p.pk: p for p in Plan.objects.select_related("purchaser__organization", "category", "cap_category").filter(pk__in=ids)}
+    plans = {p.pk: p for p in Plan.objects.select_related("category").filter(pk__in=ids)}
     parts: list[FundingPart] = []
     for pid in ids:
         plan = plans.get(pid)
