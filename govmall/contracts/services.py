@@ -241,7 +241,7 @@ def contract_from_order(order: Order) -> Contract:
         return Contract.objects.get(order=order)
     rules = rules_for(order.subsite, cached=True)
     order_lines = list(order.lines.select_related("category").order_by("id"))
-    order_fundings = list(order.fundings.select_related("plan").order_by("id"))
+    order_fundings = list(order.fundings.order_by("id"))
     if not order_lines or not order_fundings:
         raise BusinessError(f"订单 {order.order_no} 缺少明细或资金来源，不能生成合同", field="order")
     contract = Contract(
@@ -265,7 +265,7 @@ def contract_from_order(order: Order) -> Contract:
         for i, ln in enumerate(order_lines, start=1)
     ]  # fmt: skip
     shares = _split(order.total, [f.amount for f in order_fundings])
-    fundings = [ContractFunding(plan=f.plan, reservation_id=f.reservation_id, amount=s) for f, s in zip(order_fundings, shares)]
+    fundings = [ContractFunding(plan_id=f.plan_id, reservation_id=f.reservation_id, amount=s) for f, s in zip(order_fundings, shares)]
     return _create(contract, lines, fundings)
 
 
@@ -385,7 +385,9 @@ def _sign(contract_id: int, side: str, user) -> Contract:
 
 
 def _complete_signing(c: Contract, now) -> None:
-    for f in c.fundings.select_related("plan", "reservation__purchaser__organization__region"):
+    for f in c.fundings.select_related("reservation"):
+        if f.reservation.purchaser_id == c.purchaser_id:
+            f.reservation.purchaser = c.purchaser  # the reservation's audit entry is scoped by it: not read again
         if f.reservation.status != ReservationStatus.RESERVED:
             raise BusinessError(f"计划 {f.plan.plan_no} 的额度预留已{f.reservation.get_status_display()}，不能签约", field="reservation")
         consume(reservation=f.reservation, amount=f.amount)
