@@ -155,6 +155,20 @@ def password_expired(user: User, max_age_days: int) -> bool:
 # --- Notifications -------------------------------------------------------------------------
 
 
+def _insert_notifications(recipients_sql: str, recipients_params: list, *, title: str, body: str, link: str, dedupe_key: str) -> int:
+    """One INSERT … SELECT of a message for each row (`pk`) of `recipients_sql`, skipping a
+    recipient who already has `dedupe_key`."""
+    table = Notification._meta.db_table
+    sql = f"INSERT INTO {table} (recipient_id, title, body, link, dedupe_key, created_at) SELECT r.pk, %s, %s, %s, %s, %s FROM ({recipients_sql}) r"
+    params = [title, body, link, dedupe_key, connection.ops.adapt_datetimefield_value(timezone.now()), *recipients_params]
+    if dedupe_key:
+        sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} n WHERE n.recipient_id = r.pk AND n.dedupe_key = %s)"
+        params.append(dedupe_key)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.rowcount
+
+
 def notify(*, users, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> int:
     """Send an in-app message to each user; with `dedupe_key`, a user gets it only once.
     `users` may be a queryset (then it is one INSERT … SELECT, whatever the number of
@@ -164,18 +178,7 @@ def notify(*, users, title: str, body: str = "", link: str = "", dedupe_key: str
             recipients_sql, recipients_params = users.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:
             return 0
-        table = Notification._meta.db_table
-        sql = (
-            f"INSERT INTO {table} (recipient_id, title, body, link, dedupe_key, created_at) "
-            f"SELECT r.pk, %s, %s, %s, %s, %s FROM ({recipients_sql}) r"
-        )
-        params = [title, body, link, dedupe_key, connection.ops.adapt_datetimefield_value(timezone.now()), *recipients_params]
-        if dedupe_key:
-            sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} n WHERE n.recipient_id = r.pk AND n.dedupe_key = %s)"
-            params.append(dedupe_key)
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.rowcount
+        return _insert_notifications(recipients_sql, list(recipients_params), title=title, body=body, link=link, dedupe_key=dedupe_key)
     ids = list(dict.fromkeys(u.pk for u in users))
     if dedupe_key and ids:
         done = set(Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=ids).values_list("recipient_id", flat=True))
@@ -184,32 +187,21 @@ def notify(*, users, title: str, body: str = "", link: str = "", dedupe_key: str
     return len(ids)
 
 
-_NOTIFY_ORG_SQL: dict[tuple[int, bool], str] = {}
+_ORG_RECIPIENTS_SQL: dict[int, str] = {}
 
 
 def notify_org(*, organization_id: int, roles, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> int:
     """notify() to the active users of one organization who hold any of `roles` (a party of an
-    order or a contract): the same single INSERT … SELECT, its SQL written once per process
-    instead of compiled from a queryset on every message of a purchase."""
+    order or a contract): the recipients' SQL is written once per process instead of compiled
+    from a queryset on every message of a purchase."""
     roles = sorted(set(roles))
-    key = (len(roles), bool(dedupe_key))
-    sql = _NOTIFY_ORG_SQL.get(key)
+    sql = _ORG_RECIPIENTS_SQL.get(len(roles))
     if sql is None:
-        table, users, user_roles = Notification._meta.db_table, User._meta.db_table, UserRole._meta.db_table
-        sql = (
-            f"INSERT INTO {table} (recipient_id, title, body, link, dedupe_key, created_at) "
-            f"SELECT DISTINCT u.id, %s, %s, %s, %s, %s FROM {users} u JOIN {user_roles} r ON r.user_id = u.id "
-            f"WHERE u.is_active = %s AND u.organization_id = %s AND r.role IN ({', '.join(['%s'] * len(roles))})"
+        sql = _ORG_RECIPIENTS_SQL[len(roles)] = (
+            f"SELECT DISTINCT u.id AS pk FROM {User._meta.db_table} u JOIN {UserRole._meta.db_table} ur ON ur.user_id = u.id "
+            f"WHERE u.is_active = %s AND u.organization_id = %s AND ur.role IN ({', '.join(['%s'] * len(roles))})"
         )
-        if dedupe_key:
-            sql += f" AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.recipient_id = u.id AND n.dedupe_key = %s)"
-        _NOTIFY_ORG_SQL[key] = sql
-    params = [title, body, link, dedupe_key, connection.ops.adapt_datetimefield_value(timezone.now()), True, organization_id, *roles]
-    if dedupe_key:
-        params.append(dedupe_key)
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.rowcount
+    return _insert_notifications(sql, [True, organization_id, *roles], title=title, body=body, link=link, dedupe_key=dedupe_key)
 
 
 def users_with_role(role: str, *, region_path: str | None = None):

@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from govmall.accounts.models import Role, User
-from govmall.accounts.services import notify, notify_org
+from govmall.accounts.models import Role
+from govmall.accounts.services import notify_org
 from govmall.audit.models import Action
 from govmall.audit.services import log_create, log_update, record, snapshot
 from govmall.audit.states import transition
@@ -105,10 +105,6 @@ def _reason(value, *, field: str = "reason", label: str = "理由") -> str:
     if len(text) > REASON_MAX:
         raise BusinessError(f"{label}不能超过 {REASON_MAX} 个字", field=field)
     return text
-
-
-def purchaser_users(order: Order, roles=(Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER)):
-    return User.objects.filter(is_active=True, organization_id=order.purchaser.organization_id, roles__role__in=roles).distinct()
 
 
 def _link(order: Order) -> str:
@@ -549,8 +545,9 @@ def _submit(user, purchaser, supplier_id, cap_category_id, plan_ids, amounts, pr
         )
         CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
         if order.status == S.PENDING_APPROVAL:
-            notify(
-                users=purchaser_users(order, roles=(Role.PURCHASER_APPROVER,)),
+            notify_org(
+                organization_id=purchaser.organization_id,
+                roles=(Role.PURCHASER_APPROVER,),
                 title=f"直购订单待审批：{order.order_no}",
                 body=f"{user.display_name or user.username} 提交了向 {supplier.name} 的订单，金额 {wan(total)}",
                 link=f"/orders/approvals/{order.pk}/",
