@@ -18,11 +18,9 @@ def cap_category(category: Category) -> Category:
     """The category that annual caps are counted on (二级品目): the ancestor at
     settings.CAP_CATEGORY_LEVEL (3 = e.g. A0201 信息化设备), or the category itself when it is
     at or above that level."""
-    level = settings.CAP_CATEGORY_LEVEL
-    if category.level <= level:
+    if category.level <= settings.CAP_CATEGORY_LEVEL:
         return category
-    code = category.path.strip("/").split("/")[level - 1]
-    return Category.objects.get(edition_id=category.edition_id, code=code)
+    return Category.objects.get(edition_id=category.edition_id, code=cap_code_of(category))
 
 
 cap_ids = ProcessCache("cap-category-ids", max_entries=4096)  # emptied when a category changes (apps.py)

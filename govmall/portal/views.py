@@ -84,10 +84,10 @@ def workday_calendar(request):
         first = dt.date(year, month, 1)
     except (TypeError, ValueError):
         first = today.replace(day=1)
-    from govmall.workdays.services import _answer, _load  # one query for the month
+    from govmall.workdays.services import _answer, _load  # the calendar kept per process
 
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    years, specials = _load(first, last)
+    years, specials = _load()
     days = [_answer(first + dt.timedelta(days=i), years, specials) for i in range((last - first).days + 1)]
     weeks, week = [], [None] * first.weekday()
     for d in days:

@@ -48,9 +48,9 @@ def _calendar() -> tuple[frozenset[int], dict[dt.date, SpecialDay]]:
     return years, {s.date: s for s in SpecialDay.objects.only("date", "is_workday", "name")}
 
 
-def _load(start: dt.date, end: dt.date) -> tuple[frozenset[int], dict[dt.date, SpecialDay]]:
+def _load() -> tuple[frozenset[int], dict[dt.date, SpecialDay]]:
     """The years with holiday data and the special days, kept per process (core.memo): every
-    deadline of a purchase is counted on them. `start`/`end` bound what the caller asks about."""
+    deadline of a purchase is counted on them."""
     return calendar_cache.get("all", _calendar)
 
 
@@ -64,7 +64,7 @@ def _answer(d: dt.date, years: set[int], specials: dict) -> DayAnswer:
 
 
 def day_info(d: dt.date) -> DayAnswer:
-    years, specials = _load(d, d)
+    years, specials = _load()
     return _answer(d, years, specials)
 
 
@@ -81,40 +81,26 @@ def add_working_days(start: dt.date | dt.datetime, n: int) -> DeadlineAnswer:
         start = timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
     if n < 0:
         raise ValueError("n must be ≥ 0")
-    horizon = start + dt.timedelta(days=n * 2 + 40)
+    years, specials = _load()
+    unknown: set[int] = set()
+    d = start if n == 0 else start + dt.timedelta(days=1)  # N = 0: the first working day from `start` on
+    count = 0
     while True:
-        years, specials = _load(start, horizon)
-        unknown: set[int] = set()
-        d = start
-        count = 0
-        if n == 0:
-            while True:
-                a = _answer(d, years, specials)
-                if not a.known:
-                    unknown.add(d.year)
-                if a.working:
-                    return DeadlineAnswer(d, not unknown, tuple(sorted(unknown)))
-                d += dt.timedelta(days=1)
-                if d > horizon:
-                    break
-        else:
-            while d < horizon:
-                d += dt.timedelta(days=1)
-                a = _answer(d, years, specials)
-                if not a.known:
-                    unknown.add(d.year)
-                if a.working:
-                    count += 1
-                    if count == n:
-                        return DeadlineAnswer(d, not unknown, tuple(sorted(unknown)))
-        horizon += dt.timedelta(days=n * 2 + 40)
+        a = _answer(d, years, specials)
+        if not a.known:
+            unknown.add(d.year)
+        if a.working:
+            count += 1
+            if count >= max(n, 1):
+                return DeadlineAnswer(d, not unknown, tuple(sorted(unknown)))
+        d += dt.timedelta(days=1)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end ≤ start)."""
     if end <= start:
         return 0
-    years, specials = _load(start, end)
+    years, specials = _load()
     count = 0
     d = start
     while d < end:
