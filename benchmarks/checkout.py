@@ -18,6 +18,12 @@ the cart step (cart_add) is done before the timed submit. PDF rendering is off t
 path: the contract PDF is queued for the worker on commit (huey, not immediate here) and
 the script reports how many renders are waiting in the queue rather than timing them.
 
+It also prints the CPU spent per purchase during the timed window: the workers' Python and, on
+PostgreSQL, their database back-ends' (from /proc; the server runs on this machine). On two
+cores, N purchases per second leave 2,000 / N ms of CPU per purchase for both together.
+benchmarks/checkout_floor.py replays the same statements without the application, for the
+rate the database and the driver alone allow.
+
 After the run the figures are reconciled: for every plan, used = the sum of its signed
 contracts' fundings, reserved = the sum of its reservations still held (0 when every
 purchase reached signature), and the same for the annual cap usage rows; every signed
@@ -124,6 +130,7 @@ def worker(idx, world, seconds, barrier, out):
         v.clear()
     done, errors = 0, {}
     barrier.wait()
+    db0, cpu0 = _backend_cpu_seconds(), time.process_time()
     start = time.perf_counter()
     end = start + seconds
     while time.perf_counter() < end and done < MAX_PER_WORKER:
@@ -136,8 +143,9 @@ def worker(idx, world, seconds, barrier, out):
             if sum(errors.values()) > 50:
                 break
     stop = time.perf_counter()
+    cpu, db1 = time.process_time() - cpu0, _backend_cpu_seconds()
     connections.close_all()
-    out.put((start, stop, lat, done, errors, queries))
+    out.put((start, stop, lat, done, errors, queries, cpu, None if db0 is None or db1 is None else db1 - db0))
 
 
 def _backend_cpu_seconds() -> float | None:
@@ -250,6 +258,10 @@ def main():
             errors[k] = errors.get(k, 0) + v
     print(f"database: {vendor}; {args.workers} concurrent purchasers; {args.seconds:g} s; one desktop (4,999 元) per purchase")
     print(f"purchases submitted → signed contract: {done} in {stop - start:.1f} s = {done / (stop - start):.1f} per s")
+    cpu = sum(r[6] for r in results)
+    db = None if any(r[7] is None for r in results) else sum(r[7] for r in results)
+    if done:
+        print(f"CPU per purchase under this load: Python {cpu / done * 1000:.1f} ms" + (f", database back-ends {db / done * 1000:.1f} ms" if db is not None else ""))
     for step in STEPS:
         values = [x for r in results for x in r[2][step]]
         q = results[0][5].get(step, 0)
