@@ -6,18 +6,8 @@ returns [] for roles it does not concern. Counts must go through accounts.scopin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govmall.core.hooks import Hook
 
-_PROVIDERS: list[Callable] = []
-
-
-def register(provider: Callable) -> None:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-
-
-def todos_for(user) -> list[dict]:
-    items: list[dict] = []
-    for provider in _PROVIDERS:
-        items.extend(provider(user))
-    return items
+providers = Hook()
+register = providers.register
+todos_for = providers.collect  # (user) -> [dict]

@@ -8,16 +8,8 @@ confirmation back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govmall.core.hooks import Hook
 
-_on_award_confirmed: list[Callable] = []
-
-
-def register_on_award_confirmed(fn: Callable) -> None:
-    if fn not in _on_award_confirmed:
-        _on_award_confirmed.append(fn)
-
-
-def award_confirmed(bidding) -> None:
-    for fn in list(_on_award_confirmed):
-        fn(bidding)
+on_award_confirmed = Hook()
+register_on_award_confirmed = on_award_confirmed.register
+award_confirmed = on_award_confirmed.run  # (bidding)

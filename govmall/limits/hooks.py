@@ -7,15 +7,8 @@ reservation page so a supervisor looking at a flagged purchase can open it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govmall.core.hooks import Hook
 
-_RELATED: list[Callable] = []
-
-
-def register_related(fn: Callable) -> None:
-    if fn not in _RELATED:
-        _RELATED.append(fn)
-
-
-def related(reservation, user) -> list[tuple[str, str, str]]:
-    return [item for fn in list(_RELATED) for item in fn(reservation, user)]
+related_documents = Hook()
+register_related = related_documents.register
+related = related_documents.collect  # (reservation, user) -> [(term, text, url)]

@@ -8,28 +8,12 @@ app keeps for the order (its contract) that `user` may see, shown on the order p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govmall.core.hooks import Hook
 
-_ON_CONFIRMED: list[Callable] = []
+on_confirmed = Hook()
+register_on_confirmed = on_confirmed.register
+run_on_confirmed = on_confirmed.run  # (order)
 
-
-def register_on_confirmed(fn: Callable) -> None:
-    if fn not in _ON_CONFIRMED:
-        _ON_CONFIRMED.append(fn)
-
-
-def run_on_confirmed(order) -> None:
-    for fn in list(_ON_CONFIRMED):
-        fn(order)
-
-
-_RELATED: list[Callable] = []
-
-
-def register_related(fn: Callable) -> None:
-    if fn not in _RELATED:
-        _RELATED.append(fn)
-
-
-def related(order, user) -> list[tuple[str, str, str]]:
-    return [item for fn in list(_RELATED) for item in fn(order, user)]
+related_documents = Hook()
+register_related = related_documents.register
+related = related_documents.collect  # (order, user) -> [(term, text, url)]

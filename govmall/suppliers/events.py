@@ -10,17 +10,8 @@ handler rolls the change back instead of leaving listings out of line).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govmall.core.hooks import Hook
 
-_ON_CHANGED: list[Callable] = []
-
-
-def register_on_supplier_changed(fn: Callable) -> None:
-    if fn not in _ON_CHANGED:
-        _ON_CHANGED.append(fn)
-
-
-def supplier_changed(org) -> None:
-    """Called by suppliers.services after a change of status, measure or qualification."""
-    for fn in list(_ON_CHANGED):
-        fn(org)
+on_supplier_changed = Hook()
+register_on_supplier_changed = on_supplier_changed.register
+supplier_changed = on_supplier_changed.run  # (org): called by suppliers.services after a change of status, measure or qualification

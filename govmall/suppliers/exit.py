@@ -7,18 +7,8 @@ contracts).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govmall.core.hooks import Hook
 
-_OPEN_BUSINESS: list[Callable] = []
-
-
-def register_open_business(fn: Callable) -> None:
-    if fn not in _OPEN_BUSINESS:
-        _OPEN_BUSINESS.append(fn)
-
-
-def open_business(org) -> list[str]:
-    items: list[str] = []
-    for fn in list(_OPEN_BUSINESS):
-        items.extend(fn(org) or [])
-    return items
+open_business_checks = Hook()
+register_open_business = open_business_checks.register
+open_business = open_business_checks.collect  # (org) -> [str]

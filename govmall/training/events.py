@@ -10,15 +10,14 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-_ON_PASSED: list[Callable] = []
+from govmall.core.hooks import Hook
 
-
-def register_on_passed(fn: Callable) -> None:
-    if fn not in _ON_PASSED:
-        _ON_PASSED.append(fn)
+on_passed = Hook()
+register_on_passed = on_passed.register
 
 
 def passed(*, user, course) -> None:
     """Called by training.services inside the passing transaction."""
-    for fn in list(_ON_PASSED):
+    fn: Callable
+    for fn in list(on_passed.callbacks):
         transaction.on_commit(lambda fn=fn: fn(user=user, course=course))

@@ -283,7 +283,7 @@ def test_the_winner_confirms_and_the_hooks_run(world):
         with as_user(world["small"]):
             services.award_confirm(bidding=b, user=world["small"])
     finally:
-        hooks._on_award_confirmed.remove(called.append)
+        hooks.on_award_confirmed.unregister(called.append)
     b.refresh_from_db()
     assert b.status == BiddingStatus.CONFIRMED and [x.pk for x in called] == [b.pk]
     with as_user(world["small"]), pytest.raises(InvalidTransition, match="不能确认成交"):

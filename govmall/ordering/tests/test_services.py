@@ -92,7 +92,7 @@ def test_approver_of_another_unit_cannot_approve(world):
 
 def test_supplier_confirms_and_the_hooks_run_in_the_same_transaction(world, monkeypatch):
     seen = []
-    monkeypatch.setattr(hooks, "_ON_CONFIRMED", [lambda order: seen.append(Order.objects.get(pk=order.pk).status)])
+    monkeypatch.setattr(hooks.on_confirmed, "callbacks", [lambda order: seen.append(Order.objects.get(pk=order.pk).status)])
     order = submit(world)
     with pytest.raises(BusinessError, match="本订单的供应商"):
         services.order_confirm(order=order, user=world.staff_b)
@@ -111,7 +111,7 @@ def test_a_failing_hook_rolls_the_confirmation_back(world, monkeypatch):
     def boom(order):
         raise BusinessError("合同生成失败")
 
-    monkeypatch.setattr(hooks, "_ON_CONFIRMED", [boom])
+    monkeypatch.setattr(hooks.on_confirmed, "callbacks", [boom])
     order = submit(world)
     with pytest.raises(BusinessError, match="合同生成失败"):
         services.order_confirm(order=order, user=world.staff_a)

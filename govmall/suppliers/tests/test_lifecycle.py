@@ -196,7 +196,7 @@ def test_exit_refused_while_business_is_open_then_withdraws_listings(world):
         with acting_as(Actor(username="applicant")):
             services.supplier_exit(supplier=org, reason="公司业务调整")
     finally:
-        supplier_exit._OPEN_BUSINESS.remove(fn)
+        supplier_exit.open_business_checks.unregister(fn)
     assert SupplierProfile.objects.get(supplier=org).status == SupplierStatus.EXITED
     assert set(Listing.objects.filter(supplier=org).values_list("status", flat=True)) == {ListingStatus.DELISTED}
     assert Listing.objects.filter(supplier=org).count() == 2  # history kept

@@ -109,7 +109,7 @@ def test_on_passed_callbacks_run_once_after_commit(course, django_capture_on_com
             services.attempt_submit(user=user, course=course, answers=answers(course))
         assert len(heard) == 1  # passing again issues nothing new
     finally:
-        events._ON_PASSED.remove(fn)
+        events.on_passed.unregister(fn)
 
 
 def test_missing_required_counts_any_active_person_of_the_organization():
