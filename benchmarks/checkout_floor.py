@@ -11,9 +11,10 @@ statements, not only less Python.
 
 How: the database is made as checkout.py makes it (one purchaser world per worker), and every
 identity sequence is moved to its own range above 1,000,000,000, so that an id a purchase
-creates is unmistakable among its parameters and names one row of one table. Each worker makes three purchases through the real services, then
-captures a fourth, statement by statement with its parameters (Django's execute wrapper),
-inside one outer transaction that is rolled back, so nothing of it stays. The replay then runs
+creates is unmistakable among its parameters and names one row of one table. Each worker
+makes three purchases through the real services, then captures a fourth, statement by
+statement with its parameters (Django's execute wrapper), inside one outer transaction that is
+rolled back, so nothing of it stays. The replay then runs
 that list again and again over a raw psycopg connection with the application's settings
 (server-side binding, prepared after the fifth run), in one transaction per purchase that is
 rolled back so that the same inserts can run again: the ids a replayed INSERT … RETURNING gets
@@ -89,6 +90,16 @@ def capture(world) -> list[tuple[str, tuple, int, list[int]]]:
     return captured
 
 
+def _substitute(param, mapping: dict[int, int]):
+    """A captured parameter with the ids of this replay's rows (also inside an array parameter,
+    as in the parties' UNNEST insert)."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return mapping.get(param, param)
+    if isinstance(param, list):
+        return [_substitute(p, mapping) for p in param]
+    return param
+
+
 def replay_worker(idx, world, seconds, show_mismatches, leave_out, barrier, out):
     import psycopg
 
@@ -104,7 +115,7 @@ def replay_worker(idx, world, seconds, show_mismatches, leave_out, barrier, out)
         mismatches = 0
         with conn.cursor() as cur:
             for sql, params, rowcount, ids in statements:
-                args = tuple(mapping.get(p, p) if isinstance(p, int) else p for p in params)
+                args = tuple(_substitute(p, mapping) for p in params)
                 cur.execute(sql, args)
                 if ids:
                     new = [v for row in cur.fetchall() for v in row if isinstance(v, int) and v > ID_BASE]
@@ -118,13 +129,12 @@ def replay_worker(idx, world, seconds, show_mismatches, leave_out, barrier, out)
 
     for _ in range(10):  # warm-up: statements prepared after their fifth run, as in the app
         one()
-    barrier.wait()
-    cpu0, start = time.process_time(), time.perf_counter()
     with conn.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
     conn.rollback()
-    db0 = _proc_cpu(pid)
+    barrier.wait()
+    db0, cpu0, start = _proc_cpu(pid), time.process_time(), time.perf_counter()
     done = mismatches = 0
     while time.perf_counter() < start + seconds:
         mismatches += one()
