@@ -157,10 +157,31 @@ def _backend_cpu_seconds() -> float | None:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return process_cpu_seconds(pid)
     except OSError:
         return None
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process `pid` so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_workers(target, worlds, *args, seconds: float) -> list:
+    """Fork one process per world running `target(index, world, *args, barrier, out)`; each
+    waits at the barrier before its timed loop and puts one result on `out`. The results."""
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(len(worlds))
+    out = ctx.Queue()
+    procs = [ctx.Process(target=target, args=(i, world, *args, barrier, out)) for i, world in enumerate(worlds)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=seconds + 300) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    return results
 
 
 def one_process(world, n: int, cprofile: bool):
@@ -240,16 +261,7 @@ def main():
     if args.one_process:
         one_process(worlds[0], args.one_process, args.cprofile)
         return
-    connections.close_all()
-    ctx = mp.get_context("fork")
-    barrier = ctx.Barrier(args.workers)
-    out = ctx.Queue()
-    procs = [ctx.Process(target=worker, args=(i, worlds[i], args.seconds, barrier, out)) for i in range(args.workers)]
-    for p in procs:
-        p.start()
-    results = [out.get(timeout=args.seconds + 300) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
+    results = run_workers(worker, worlds, args.seconds, seconds=args.seconds)
     start, stop = min(r[0] for r in results), max(r[1] for r in results)
     done = sum(r[3] for r in results)
     errors: dict = {}

@@ -33,7 +33,6 @@ most once a second per process), and the work of the PDF queue.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import sys
 import time
@@ -134,20 +133,15 @@ def replay_worker(idx, world, seconds, show_mismatches, leave_out, barrier, out)
         pid = cur.fetchone()[0]
     conn.rollback()
     barrier.wait()
-    db0, cpu0, start = _proc_cpu(pid), time.process_time(), time.perf_counter()
+    db0, cpu0, start = checkout.process_cpu_seconds(pid), time.process_time(), time.perf_counter()
     done = mismatches = 0
     while time.perf_counter() < start + seconds:
         mismatches += one()
         done += 1
     stop, cpu = time.perf_counter(), time.process_time() - cpu0
-    db = _proc_cpu(pid) - db0
+    db = checkout.process_cpu_seconds(pid) - db0
     conn.close()
     out.put((start, stop, done, mismatches, cpu, db, len(statements)))
-
-
-def _proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -168,16 +162,7 @@ def main():
     with acting_as(Actor(username="bench"), source="command"):
         worlds = checkout.setup(args.workers)
     bump_sequences()
-    connections.close_all()
-    ctx = mp.get_context("fork")
-    barrier = ctx.Barrier(args.workers)
-    out = ctx.Queue()
-    procs = [ctx.Process(target=replay_worker, args=(i, worlds[i], args.seconds, args.show_mismatches, leave_out, barrier, out)) for i in range(args.workers)]
-    for p in procs:
-        p.start()
-    results = [out.get(timeout=args.seconds + 300) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
+    results = checkout.run_workers(replay_worker, worlds, args.seconds, args.show_mismatches, leave_out, seconds=args.seconds)
     start, stop = min(r[0] for r in results), max(r[1] for r in results)
     done = sum(r[2] for r in results)
     mismatches = sum(r[3] for r in results)
