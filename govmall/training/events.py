@@ -6,8 +6,6 @@ passing transaction commits (suppliers activate a supplier after its onboarding 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import transaction
 
 from govmall.core.hooks import Hook
@@ -18,6 +16,5 @@ register_on_passed = on_passed.register
 
 def passed(*, user, course) -> None:
     """Called by training.services inside the passing transaction."""
-    fn: Callable
     for fn in list(on_passed.callbacks):
         transaction.on_commit(lambda fn=fn: fn(user=user, course=course))
